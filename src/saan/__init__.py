@@ -1,0 +1,1 @@
+"""Saan (สาน): software for Thailand's area-based alliances."""

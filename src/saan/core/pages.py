@@ -1,0 +1,32 @@
+"""Rendering pages: a full page for a normal request, only the changing part for htmx."""
+
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+M = TypeVar("M", bound=Model)
+
+
+def page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    partial: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render ``template``; an htmx request that targets part of the page gets ``partial``."""
+    htmx = getattr(request, "htmx", None)
+    name = partial if partial and htmx and not htmx.boosted else template
+    return render(request, name, context, status=status)
+
+
+def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """One object from an already permission-filtered queryset. Missing and forbidden look the
+    same to the caller: 404."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
