@@ -62,7 +62,7 @@ class Cast:
     volunteer: Any
     admin: Any
     community_council: Organisation
-    trat_coordinator: Any
+    trat: Any
 
 
 def _user(username: str, first: str, last: str, **extra: Any) -> Any:
@@ -101,3 +101,9 @@ def cast(reference: None) -> Cast:
     trat = _user("trat", "ชุติมา", "ทะเลงาม")
     _grant(trat, Role.COORDINATOR, org("สช."), "23")
     return Cast(somchai, malee, niran, coordinator, volunteer, admin, council, trat)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Tests create many users; the production hasher is slow on purpose, which tests don't need."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

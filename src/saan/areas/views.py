@@ -3,6 +3,9 @@ Thin: reads come from ``queries``/``overview``, writes go through ``services``."
 
 from __future__ import annotations
 
+import datetime as dt
+
+import geothai
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,6 +56,12 @@ def _area_or_404(code: str) -> Area:
     return area
 
 
+def _data_version() -> dt.date:
+    """The date of geothai's area data: ``DATA_VERSION`` is "YYYY.M.D"."""
+    year, month, day = (int(part) for part in geothai.DATA_VERSION.split("."))
+    return dt.date(year, month, day)
+
+
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     area = _area_or_404(code)
     children = children_with_counts(area) if area.level != Level.SUBDISTRICT else []
@@ -82,6 +91,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "organisations": organisations,
             "can_see_history": permissions.member_of_area(request.user, area.code),
             "coordinates": permissions.coordinates(request.user, area.code),
+            "data_version": _data_version(),
         },
     )
 
