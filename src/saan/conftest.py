@@ -31,7 +31,9 @@ def _load_reference() -> None:
     if not Area.objects.exists():
         load_areas()
     if not AreaGroup.objects.exists():
-        load_area_groups(json.loads(files("saan.areas").joinpath("data/area_groups.json").read_text()))
+        load_area_groups(
+            json.loads(files("saan.areas").joinpath("data/area_groups.json").read_text())
+        )
         load_partners(json.loads(files("saan.partners").joinpath("data/partners.json").read_text()))
 
 
@@ -67,26 +69,33 @@ class Cast:
 
 def _user(username: str, first: str, last: str, **extra: Any) -> Any:
     user = get_user_model().objects.create_user(
-        username=username, password=PASSWORD, first_name=first, last_name=last,
-        email=f"{username}@example.org", **extra,
-    )  # fmt: skip
+        username=username,
+        password=PASSWORD,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@example.org",
+        **extra,
+    )
     return user
 
 
 def _grant(user: Any, role: str, organisation: Organisation | None, area: str | None) -> None:
     # Fixtures set the scene directly; the services under test are exercised by the tests.
     Membership.objects.create(
-        user=user, role=role, organisation=organisation,
+        user=user,
+        role=role,
+        organisation=organisation,
         area=Area.objects.get(code=area) if area else None,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def cast(reference: None) -> Cast:
     council = Organisation.objects.create(
-        name_th="สภาองค์กรชุมชนตำบลสาวะถี", sector=Sector.COMMUNITY,
+        name_th="สภาองค์กรชุมชนตำบลสาวะถี",
+        sector=Sector.COMMUNITY,
         home_area=Area.objects.get(code="400108"),
-    )  # fmt: skip
+    )
     somchai = _user("somchai", "สมชาย", "ใจดี")
     _grant(somchai, Role.EDITOR, org("พอช."), "40")
     malee = _user("malee", "มาลี", "ศรีสุข")

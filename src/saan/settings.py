@@ -7,6 +7,7 @@ SQLite under ``var/`` is the embedded default so the demo needs nothing installe
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -86,14 +87,16 @@ TEMPLATES = [
 ]
 
 
-def database_from_env() -> dict:
+def database_from_env() -> dict[str, Any]:
     """The database settings, or one clear line and exit for a DATABASE_URL that is not usable."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'saan.sqlite3'}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        )
     except Exception as exc:  # dj-database-url raises several types for bad input
         sys.stderr.write(
             "saan: DATABASE_URL ใช้ไม่ได้ / DATABASE_URL is not usable "
@@ -159,12 +162,16 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
-EMAIL_BACKEND = os.environ.get("SAAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "SAAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 DEFAULT_FROM_EMAIL = os.environ.get("SAAN_FROM_EMAIL", "saan@localhost")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-SESSION_COOKIE_SECURE = env_bool("SAAN_SECURE_COOKIES", not DEBUG and "SAAN_SECRET_KEY" in os.environ)
+SESSION_COOKIE_SECURE = env_bool(
+    "SAAN_SECURE_COOKIES", not DEBUG and "SAAN_SECRET_KEY" in os.environ
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SAAN_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SAAN_HSTS_SECONDS", "0"))

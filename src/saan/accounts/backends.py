@@ -15,9 +15,11 @@ class UsernameOrEmailBackend(ModelBackend):
             return None
         User = get_user_model()
         name = username.strip()
-        user = User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name)).order_by(
-            "pk"
-        ).first()
+        user = (
+            User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name))
+            .order_by("pk")
+            .first()
+        )
         if user is None:
             # Spend the same time as a real check, so timing does not tell which names exist.
             User().set_password(password)

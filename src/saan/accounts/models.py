@@ -1,4 +1,5 @@
-"""Signing in: API tokens for programs, and the record of failed sign-ins that throttles guessing."""
+"""Signing in: API tokens for programs, and the record of failed sign-ins that throttles
+guessing."""
 
 import hashlib
 

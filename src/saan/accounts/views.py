@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from saan.accounts import services
 from saan.accounts.forms import SignInForm, TokenForm
 from saan.accounts.models import ApiToken
-from saan.core.pages import get_or_404, page
+from saan.core.pages import get_or_404, page, signed_in_user
 from saan.partners import permissions
 
 
@@ -57,7 +57,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 services.login_succeeded(username=name)
                 login(request, user)
                 return redirect(_safe_next(request))
-    return page(request, "accounts/login.html", {"form": form, "next": _safe_next(request)}, status=status)
+    return page(
+        request, "accounts/login.html", {"form": form, "next": _safe_next(request)}, status=status
+    )
 
 
 @require_POST
@@ -79,7 +81,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "is_admin": permissions.is_admin(request.user),
             "coordinator_codes": permissions.coordinator_codes(request.user),
-            "tokens": ApiToken.objects.filter(user=request.user),
+            "tokens": ApiToken.objects.filter(user=signed_in_user(request)),
             "token_form": TokenForm(),
         },
     )
@@ -109,7 +111,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_or_404(ApiToken.objects.filter(user=request.user), pk=token_id)
+    token = get_or_404(ApiToken.objects.filter(user=signed_in_user(request)), pk=token_id)
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("ยกเลิกโทเคนแล้ว"))
     return redirect("accounts:me")

@@ -135,7 +135,7 @@ class GroupOut(GroupRef):
 
     @staticmethod
     def resolve_parent_slug(obj: AreaGroup) -> str | None:
-        return obj.parent.slug if obj.parent_id else None
+        return obj.parent.slug if obj.parent is not None else None
 
     @staticmethod
     def resolve_starts_on(obj: AreaGroup) -> str | None:

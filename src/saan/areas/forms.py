@@ -8,8 +8,17 @@ from saan.core.thai import normalise_digits
 class AreaGroupForm(forms.ModelForm):
     class Meta:
         model = AreaGroup
-        fields = ["kind", "slug", "name_th", "name_en", "description", "parent", "starts_on",
-                  "ends_on", "sort_order"]  # fmt: skip
+        fields = [
+            "kind",
+            "slug",
+            "name_th",
+            "name_en",
+            "description",
+            "parent",
+            "starts_on",
+            "ends_on",
+            "sort_order",
+        ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
@@ -38,6 +47,4 @@ class AreaCodeField(forms.CharField):
 
 class GroupMemberForm(forms.Form):
     area = AreaCodeField(label=_("รหัสพื้นที่"), help_text=_("เช่น 40 (ขอนแก่น)"))
-    mentor = AreaCodeField(
-        label=_("จังหวัดพี่เลี้ยง (ถ้ามี)"), required=False, levels=("province",)
-    )
+    mentor = AreaCodeField(label=_("จังหวัดพี่เลี้ยง (ถ้ามี)"), required=False, levels=("province",))

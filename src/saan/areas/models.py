@@ -83,6 +83,9 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("areas:detail", args=[self.code])
+
     @property
     def name(self) -> str:
         """The name in the active language."""
@@ -120,9 +123,6 @@ class Area(models.Model):
         codes = self.ancestor_codes
         found = {a.code: a for a in Area.objects.filter(code__in=codes)}
         return [found[c] for c in codes if c in found]
-
-    def get_absolute_url(self) -> str:
-        return reverse("areas:detail", args=[self.code])
 
 
 class GroupKind(models.TextChoices):
@@ -179,13 +179,13 @@ class AreaGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("areas:group", args=[self.slug])
+
     @property
     def name(self) -> str:
         lang = translation.get_language() or "th"
         return self.name_en if lang.startswith("en") and self.name_en else self.name_th
-
-    def get_absolute_url(self) -> str:
-        return reverse("areas:group", args=[self.slug])
 
 
 class AreaGroupMember(models.Model):

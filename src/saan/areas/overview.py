@@ -35,10 +35,16 @@ class ProvinceTile:
 def programme_phases(programme: AreaGroup | None = None) -> list[AreaGroup]:
     """The phases of a programme (by default the first programme), in order."""
     if programme is None:
-        programme = AreaGroup.objects.filter(kind=GroupKind.PROGRAMME).order_by("sort_order").first()
+        programme = (
+            AreaGroup.objects.filter(kind=GroupKind.PROGRAMME).order_by("sort_order").first()
+        )
     if programme is None:
         return []
-    return list(programme.subgroups.filter(kind=GroupKind.PROGRAMME_PHASE).order_by("sort_order", "starts_on"))
+    return list(
+        programme.subgroups.filter(kind=GroupKind.PROGRAMME_PHASE).order_by(
+            "sort_order", "starts_on"
+        )
+    )
 
 
 def province_tiles() -> tuple[list[ProvinceTile], list[AreaGroup]]:
@@ -70,7 +76,9 @@ def province_tiles() -> tuple[list[ProvinceTile], list[AreaGroup]]:
             tile.mentor = provinces.get(m.mentor_id)
             if m.mentor_id in tiles:
                 tiles[m.mentor_id].mentees.append(tile.area)
-    zones = AreaGroupMember.objects.filter(group__kind=GroupKind.HEALTH_ZONE).select_related("group")
+    zones = AreaGroupMember.objects.filter(group__kind=GroupKind.HEALTH_ZONE).select_related(
+        "group"
+    )
     for z in zones:
         if z.area_id in tiles:
             tiles[z.area_id].zone = z.group

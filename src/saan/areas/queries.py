@@ -92,8 +92,14 @@ def _fuzzy_index() -> tuple[list[str], list[str]]:
     return _FUZZY_INDEX
 
 
-def search_areas(query: str, *, level: str | None = None, within: str | None = None,
-                 limit: int = 20, fuzzy: bool = True) -> list[AreaMatch]:  # fmt: skip
+def search_areas(
+    query: str,
+    *,
+    level: str | None = None,
+    within: str | None = None,
+    limit: int = 20,
+    fuzzy: bool = True,
+) -> list[AreaMatch]:
     """Areas whose name matches what a person typed: ``ต.สาวะถี``, ``ตำบลสาวะถี``,
     ``สาวะถี อ.เมือง ขอนแก่น``, Thai digits, English names, Bangkok's เขต/แขวง, a code or its
     start. Exact names rank first, then names that start with the query, then the rest; with
@@ -143,5 +149,7 @@ def groups_of(area: Area) -> list[AreaGroup]:
     """The groups this area, or the province or district above it, belongs to."""
     codes = [*area.ancestor_codes, area.code]
     return list(
-        AreaGroup.objects.filter(members__area_id__in=codes).distinct().order_by("kind", "sort_order")
+        AreaGroup.objects.filter(members__area_id__in=codes)
+        .distinct()
+        .order_by("kind", "sort_order")
     )

@@ -41,21 +41,38 @@ def _reference_rows() -> list[dict[str, Any]]:
     provinces = geothai.provinces()
     for p in provinces:
         rows.append(
-            {"code": p.code, "level": Level.PROVINCE, "parent_id": None,
-             "name_th": p.name_th, "name_en": p.name_en, "postal_codes": ""}
-        )  # fmt: skip
+            {
+                "code": p.code,
+                "level": Level.PROVINCE,
+                "parent_id": None,
+                "name_th": p.name_th,
+                "name_en": p.name_en,
+                "postal_codes": "",
+            }
+        )
     for p in provinces:
         for d in geothai.districts(p.code):
             rows.append(
-                {"code": d.code, "level": Level.DISTRICT, "parent_id": p.code,
-                 "name_th": d.name_th, "name_en": d.name_en, "postal_codes": ""}
-            )  # fmt: skip
+                {
+                    "code": d.code,
+                    "level": Level.DISTRICT,
+                    "parent_id": p.code,
+                    "name_th": d.name_th,
+                    "name_en": d.name_en,
+                    "postal_codes": "",
+                }
+            )
             for s in geothai.subdistricts(d.code):
                 rows.append(
-                    {"code": s.code, "level": Level.SUBDISTRICT, "parent_id": d.code,
-                     "name_th": s.name_th, "name_en": s.name_en,
-                     "postal_codes": " ".join(s.postal_codes)}
-                )  # fmt: skip
+                    {
+                        "code": s.code,
+                        "level": Level.SUBDISTRICT,
+                        "parent_id": d.code,
+                        "name_th": s.name_th,
+                        "name_en": s.name_en,
+                        "postal_codes": " ".join(s.postal_codes),
+                    }
+                )
     for row in rows:
         row["search_key"] = search_key(row["name_th"], row["name_en"])
     return rows
@@ -103,8 +120,17 @@ def load_areas(*, actor: Any = None) -> LoadReport:
 
 # ----------------------------------------------------------------------------- area groups
 
-GROUP_FIELDS = ("slug", "kind", "name_th", "name_en", "description", "parent", "starts_on",
-                "ends_on", "sort_order")  # fmt: skip
+GROUP_FIELDS = (
+    "slug",
+    "kind",
+    "name_th",
+    "name_en",
+    "description",
+    "parent",
+    "starts_on",
+    "ends_on",
+    "sort_order",
+)
 
 
 def _require_admin(actor: Any) -> None:
@@ -126,18 +152,36 @@ def _validate_group(group: AreaGroup) -> None:
 
 
 @transaction.atomic
-def area_group_create(*, actor: Any, kind: str, slug: str, name_th: str, name_en: str = "",
-                      description: str = "", parent: AreaGroup | None = None,
-                      starts_on: dt.date | None = None, ends_on: dt.date | None = None,
-                      sort_order: int = 0) -> AreaGroup:  # fmt: skip
+def area_group_create(
+    *,
+    actor: Any,
+    kind: str,
+    slug: str,
+    name_th: str,
+    name_en: str = "",
+    description: str = "",
+    parent: AreaGroup | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    sort_order: int = 0,
+) -> AreaGroup:
     _require_admin(actor)
-    group = AreaGroup(kind=kind, slug=slug, name_th=name_th, name_en=name_en,
-                      description=description, parent=parent, starts_on=starts_on,
-                      ends_on=ends_on, sort_order=sort_order)  # fmt: skip
+    group = AreaGroup(
+        kind=kind,
+        slug=slug,
+        name_th=name_th,
+        name_en=name_en,
+        description=description,
+        parent=parent,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        sort_order=sort_order,
+    )
     _validate_group(group)
     group.save()
-    record(actor=actor, action="areagroup.create", target=group,
-           after=snapshot(group, GROUP_FIELDS))  # fmt: skip
+    record(
+        actor=actor, action="areagroup.create", target=group, after=snapshot(group, GROUP_FIELDS)
+    )
     return group
 
 
@@ -163,9 +207,14 @@ MEMBER_FIELDS = ("group", "area", "mentor", "attributes")
 
 
 @transaction.atomic
-def area_group_member_set(*, actor: Any, group: AreaGroup, area: Area,
-                          mentor: Area | None = None,
-                          attributes: dict[str, Any] | None = None) -> AreaGroupMember:  # fmt: skip
+def area_group_member_set(
+    *,
+    actor: Any,
+    group: AreaGroup,
+    area: Area,
+    mentor: Area | None = None,
+    attributes: dict[str, Any] | None = None,
+) -> AreaGroupMember:
     """Add an area to a group, or update its mentor and attributes if it is already there."""
     _require_admin(actor)
     if mentor is not None and mentor.pk == area.pk:
@@ -179,8 +228,14 @@ def area_group_member_set(*, actor: Any, group: AreaGroup, area: Area,
     after = snapshot(member, MEMBER_FIELDS)
     if after != before:
         member.save()
-        record(actor=actor, action="areagroup.member_set", target=member, before=before,
-               after=after, area_code=area.code)  # fmt: skip
+        record(
+            actor=actor,
+            action="areagroup.member_set",
+            target=member,
+            before=before,
+            after=after,
+            area_code=area.code,
+        )
     return member
 
 
@@ -191,8 +246,13 @@ def area_group_member_remove(*, actor: Any, group: AreaGroup, area: Area) -> Non
     if member is None:
         return
     before = snapshot(member, MEMBER_FIELDS)
-    record(actor=actor, action="areagroup.member_remove", target=member, before=before,
-           area_code=area.code)  # fmt: skip
+    record(
+        actor=actor,
+        action="areagroup.member_remove",
+        target=member,
+        before=before,
+        area_code=area.code,
+    )
     member.delete()
 
 
@@ -220,20 +280,33 @@ def load_area_groups(data: dict[str, Any]) -> ReferenceReport:
             continue
         parent = by_slug.get(spec["parent"]) if spec.get("parent") else None
         group = AreaGroup(
-            slug=spec["slug"], kind=spec["kind"], name_th=spec["name_th"],
-            name_en=spec.get("name_en", ""), description=spec.get("description", ""),
-            parent=parent, sort_order=spec.get("sort_order", 0),
+            slug=spec["slug"],
+            kind=spec["kind"],
+            name_th=spec["name_th"],
+            name_en=spec.get("name_en", ""),
+            description=spec.get("description", ""),
+            parent=parent,
+            sort_order=spec.get("sort_order", 0),
             starts_on=dt.date.fromisoformat(spec["starts_on"]) if spec.get("starts_on") else None,
             ends_on=dt.date.fromisoformat(spec["ends_on"]) if spec.get("ends_on") else None,
-        )  # fmt: skip
+        )
         group.full_clean()
         group.save()
         by_slug[group.slug] = group
-        record(actor=None, action="areagroup.create", target=group,
-               after=snapshot(group, GROUP_FIELDS), note="load_reference")  # fmt: skip
+        record(
+            actor=None,
+            action="areagroup.create",
+            target=group,
+            after=snapshot(group, GROUP_FIELDS),
+            note="load_reference",
+        )
         members = [
-            AreaGroupMember(group=group, area_id=m["area"], mentor_id=m.get("mentor"),
-                            attributes=m.get("attributes", {}))  # fmt: skip
+            AreaGroupMember(
+                group=group,
+                area_id=m["area"],
+                mentor_id=m.get("mentor"),
+                attributes=m.get("attributes", {}),
+            )
             for m in spec.get("members", [])
         ]
         AreaGroupMember.objects.bulk_create(members)

@@ -43,7 +43,9 @@ def national(request: HttpRequest) -> HttpResponse:
             "rows": layout["rows"],
             "view": view,
             "totals": dict(
-                Area.objects.values_list("level").annotate(n=Count("code")).values_list("level", "n")
+                Area.objects.values_list("level")
+                .annotate(n=Count("code"))
+                .values_list("level", "n")
             ),
         },
     )
@@ -74,9 +76,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     memberships = area.group_memberships.select_related("group", "group__parent", "mentor")
     mentees = area.mentees.select_related("area", "group")
-    organisations = Organisation.objects.filter(home_area__code__startswith=area.code).select_related(
-        "home_area"
-    )[:50]
+    organisations = Organisation.objects.filter(
+        home_area__code__startswith=area.code
+    ).select_related("home_area")[:50]
     return page(
         request,
         "areas/detail.html",
@@ -86,7 +88,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": children,
             "below": below,
             "group_memberships": memberships,
-            "inherited_groups": [g for g in groups_of(area) if g.pk not in {m.group_id for m in memberships}],
+            "inherited_groups": [
+                g for g in groups_of(area) if g.pk not in {m.group_id for m in memberships}
+            ],
             "mentees": mentees,
             "organisations": organisations,
             "can_see_history": permissions.member_of_area(request.user, area.code),
@@ -102,24 +106,37 @@ def search(request: HttpRequest) -> HttpResponse:
     if level not in (None, *Level.values):
         level = None
     matches = search_areas(query, level=level, limit=50) if query else []
-    if len(matches) == 1 and not matches[0].fuzzy and not getattr(request, "htmx", False) and request.GET.get("go"):
+    if (
+        len(matches) == 1
+        and not matches[0].fuzzy
+        and not getattr(request, "htmx", False)
+        and request.GET.get("go")
+    ):
         return redirect(matches[0].area)
-    ancestors = {a.code: a for a in Area.objects.filter(code__in={c for m in matches for c in m.area.ancestor_codes})}
+    ancestors = {
+        a.code: a
+        for a in Area.objects.filter(code__in={c for m in matches for c in m.area.ancestor_codes})
+    }
     rows = [(m, [ancestors[c] for c in m.area.ancestor_codes if c in ancestors]) for m in matches]
     return page(
         request,
         "areas/search.html",
-        {"search_query": query, "rows": rows, "level": level, "levels": Level.choices,
-         "any_fuzzy": any(m.fuzzy for m in matches)},  # fmt: skip
+        {
+            "search_query": query,
+            "rows": rows,
+            "level": level,
+            "levels": Level.choices,
+            "any_fuzzy": any(m.fuzzy for m in matches),
+        },
         partial="areas/_search_results.html",
     )
 
 
 def groups(request: HttpRequest) -> HttpResponse:
     all_groups = (
-        AreaGroup.objects.select_related("parent").annotate(member_count=Count("members")).order_by(
-            "kind", "sort_order", "slug"
-        )
+        AreaGroup.objects.select_related("parent")
+        .annotate(member_count=Count("members"))
+        .order_by("kind", "sort_order", "slug")
     )
     return page(
         request,
@@ -203,7 +220,7 @@ def group_member_set(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect(group)
 
 

@@ -25,7 +25,9 @@ def _membership_visible(user: Any, target_id: str) -> bool:
 def _token_owner(user: Any, target_id: str) -> bool:
     from saan.accounts.models import ApiToken
 
-    return target_id.isdigit() and ApiToken.objects.filter(pk=int(target_id), user_id=user.pk).exists()
+    return (
+        target_id.isdigit() and ApiToken.objects.filter(pk=int(target_id), user_id=user.pk).exists()
+    )
 
 
 # Which object histories a user may open, by target type. Types not listed answer 404.

@@ -1,4 +1,5 @@
-"""Writing the audit trail. Every service that changes data calls ``record`` inside its transaction."""
+"""Writing the audit trail. Every service that changes data calls ``record`` inside its
+transaction."""
 
 from __future__ import annotations
 

@@ -26,12 +26,16 @@ def object_history(request: HttpRequest, target_type: str, target_id: str) -> Ht
 @login_required
 def area_history(request: HttpRequest, code: str) -> HttpResponse:
     area = Area.objects.filter(code=code).first()
-    events = queries.area_history(request.user, code) if area else None
-    if events is None:
+    events = queries.area_history(request.user, code)
+    if area is None or events is None:
         raise Http404
     paginator = Paginator(events, 50)
     return page(
         request,
         "audit/history.html",
-        {"page_obj": paginator.get_page(request.GET.get("page")), "title": area.full_name, "area": area},  # type: ignore[union-attr]
+        {
+            "page_obj": paginator.get_page(request.GET.get("page")),
+            "title": area.full_name,
+            "area": area,
+        },
     )

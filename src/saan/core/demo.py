@@ -34,49 +34,201 @@ class Persona:
 
 
 PERSONAS = [
-    Persona("admin", "วิภาวรรณ", "ธนากร", "wipawan@saan.example", Role.ADMIN, "สช.", None,
-            "ผู้ดูแลระบบ สำนักเลขานุการภาคี", "ผู้ดูแลระบบ: แก้ไขกลุ่มพื้นที่ องค์กร และสิทธิ์ทั้งหมด"),
-    Persona("prapaporn", "ประภาพร", "ศรีวงศ์", "prapaporn@saan.example", Role.COORDINATOR, "สช.",
-            "40", "ผู้ประสานงานภาคีสานพลังจังหวัดขอนแก่น",
-            "ผู้ประสานงานจังหวัดขอนแก่น: เห็นทุกอย่างใน จ.ขอนแก่น และจัดการสมาชิก"),
-    Persona("somchai", "สมชาย", "ใจดี", "somchai@saan.example", Role.EDITOR, "พอช.", "40",
-            "เจ้าหน้าที่ประสานงานภาคอีสาน", "ผู้บันทึกข้อมูลของ พอช. ใน จ.ขอนแก่น"),
-    Persona("malee", "มาลี", "ศรีสุข", "malee@saan.example", Role.VIEWER, "สสส.", None,
-            "นักวิชาการ สำนักสนับสนุนสุขภาวะชุมชน", "ผู้ดูข้อมูลของ สสส. ทั่วประเทศ"),
-    Persona("boonmee", "บุญมี", "แก้วประเสริฐ", "boonmee@saan.example", Role.EDITOR,
-            "สภาองค์กรชุมชนตำบลสาวะถี", "400108", "อาสาสมัครข้อมูลตำบล",
-            "อาสาสมัครข้อมูล ต.สาวะถี (บันทึกข้อมูลของสภาองค์กรชุมชนตำบล)"),
-    Persona("niran", "นิรันดร์", "ทองดี", "niran@saan.example", None, None, None, "",
-            "ยังไม่สังกัดองค์กรใด: เห็นเฉพาะข้อมูลสาธารณะ"),
-]  # fmt: skip
+    Persona(
+        "admin",
+        "วิภาวรรณ",
+        "ธนากร",
+        "wipawan@saan.example",
+        Role.ADMIN,
+        "สช.",
+        None,
+        "ผู้ดูแลระบบ สำนักเลขานุการภาคี",
+        "ผู้ดูแลระบบ: แก้ไขกลุ่มพื้นที่ องค์กร และสิทธิ์ทั้งหมด",
+    ),
+    Persona(
+        "prapaporn",
+        "ประภาพร",
+        "ศรีวงศ์",
+        "prapaporn@saan.example",
+        Role.COORDINATOR,
+        "สช.",
+        "40",
+        "ผู้ประสานงานภาคีสานพลังจังหวัดขอนแก่น",
+        "ผู้ประสานงานจังหวัดขอนแก่น: เห็นทุกอย่างใน จ.ขอนแก่น และจัดการสมาชิก",
+    ),
+    Persona(
+        "somchai",
+        "สมชาย",
+        "ใจดี",
+        "somchai@saan.example",
+        Role.EDITOR,
+        "พอช.",
+        "40",
+        "เจ้าหน้าที่ประสานงานภาคอีสาน",
+        "ผู้บันทึกข้อมูลของ พอช. ใน จ.ขอนแก่น",
+    ),
+    Persona(
+        "malee",
+        "มาลี",
+        "ศรีสุข",
+        "malee@saan.example",
+        Role.VIEWER,
+        "สสส.",
+        None,
+        "นักวิชาการ สำนักสนับสนุนสุขภาวะชุมชน",
+        "ผู้ดูข้อมูลของ สสส. ทั่วประเทศ",
+    ),
+    Persona(
+        "boonmee",
+        "บุญมี",
+        "แก้วประเสริฐ",
+        "boonmee@saan.example",
+        Role.EDITOR,
+        "สภาองค์กรชุมชนตำบลสาวะถี",
+        "400108",
+        "อาสาสมัครข้อมูลตำบล",
+        "อาสาสมัครข้อมูล ต.สาวะถี (บันทึกข้อมูลของสภาองค์กรชุมชนตำบล)",
+    ),
+    Persona(
+        "niran",
+        "นิรันดร์",
+        "ทองดี",
+        "niran@saan.example",
+        None,
+        None,
+        None,
+        "",
+        "ยังไม่สังกัดองค์กรใด: เห็นเฉพาะข้อมูลสาธารณะ",
+    ),
+]
 
 # Local and regional organisations (sector, Thai name, English name, short name, home area, parent).
 ORGANISATIONS = [
-    (Sector.NATIONAL_AGENCY, "สำนักงานหลักประกันสุขภาพแห่งชาติ เขต 7 ขอนแก่น", "NHSO Region 7 Khon Kaen", "สปสช. เขต 7", "40", "สปสช."),
-    (Sector.NATIONAL_AGENCY, "สำนักงานภาคตะวันออกเฉียงเหนือ สถาบันพัฒนาองค์กรชุมชน", "CODI Northeastern Regional Office", "พอช. ภาคอีสาน", "40", "พอช."),
-    (Sector.LOCAL_GOVERNMENT, "องค์การบริหารส่วนจังหวัดขอนแก่น", "Khon Kaen Provincial Administrative Organisation", "อบจ.ขอนแก่น", "40", None),
-    (Sector.LOCAL_GOVERNMENT, "เทศบาลตำบลสาวะถี", "Sawathi Subdistrict Municipality", "ทต.สาวะถี", "400108", None),
-    (Sector.GOVERNMENT_OFFICE, "สำนักงานสาธารณสุขจังหวัดขอนแก่น", "Khon Kaen Provincial Public Health Office", "สสจ.ขอนแก่น", "40", None),
-    (Sector.GOVERNMENT_OFFICE, "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดขอนแก่น", "Khon Kaen Provincial Social Development and Human Security Office", "พมจ.ขอนแก่น", "40", None),
+    (
+        Sector.NATIONAL_AGENCY,
+        "สำนักงานหลักประกันสุขภาพแห่งชาติ เขต 7 ขอนแก่น",
+        "NHSO Region 7 Khon Kaen",
+        "สปสช. เขต 7",
+        "40",
+        "สปสช.",
+    ),
+    (
+        Sector.NATIONAL_AGENCY,
+        "สำนักงานภาคตะวันออกเฉียงเหนือ สถาบันพัฒนาองค์กรชุมชน",
+        "CODI Northeastern Regional Office",
+        "พอช. ภาคอีสาน",
+        "40",
+        "พอช.",
+    ),
+    (
+        Sector.LOCAL_GOVERNMENT,
+        "องค์การบริหารส่วนจังหวัดขอนแก่น",
+        "Khon Kaen Provincial Administrative Organisation",
+        "อบจ.ขอนแก่น",
+        "40",
+        None,
+    ),
+    (
+        Sector.LOCAL_GOVERNMENT,
+        "เทศบาลตำบลสาวะถี",
+        "Sawathi Subdistrict Municipality",
+        "ทต.สาวะถี",
+        "400108",
+        None,
+    ),
+    (
+        Sector.GOVERNMENT_OFFICE,
+        "สำนักงานสาธารณสุขจังหวัดขอนแก่น",
+        "Khon Kaen Provincial Public Health Office",
+        "สสจ.ขอนแก่น",
+        "40",
+        None,
+    ),
+    (
+        Sector.GOVERNMENT_OFFICE,
+        "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดขอนแก่น",
+        "Khon Kaen Provincial Social Development and Human Security Office",
+        "พมจ.ขอนแก่น",
+        "40",
+        None,
+    ),
     (Sector.ACADEMIC, "มหาวิทยาลัยขอนแก่น", "Khon Kaen University", "มข.", "4001", None),
     (Sector.PRIVATE, "หอการค้าจังหวัดขอนแก่น", "Khon Kaen Chamber of Commerce", "", "40", None),
-    (Sector.CIVIL_SOCIETY, "เครือข่ายประชาสังคมจังหวัดขอนแก่น", "Khon Kaen Civil Society Network", "", "40", None),
-    (Sector.COMMUNITY, "สภาองค์กรชุมชนตำบลสาวะถี", "Sawathi Community Organisation Council", "", "400108", None),
-    (Sector.MEDIA, "สถานีวิทยุกระจายเสียงแห่งประเทศไทย จังหวัดขอนแก่น", "Radio Thailand Khon Kaen", "สวท.ขอนแก่น", "40", None),
-    (Sector.LOCAL_GOVERNMENT, "องค์การบริหารส่วนจังหวัดเชียงราย", "Chiang Rai Provincial Administrative Organisation", "อบจ.เชียงราย", "57", None),
-    (Sector.LOCAL_GOVERNMENT, "องค์การบริหารส่วนจังหวัดนครสวรรค์", "Nakhon Sawan Provincial Administrative Organisation", "อบจ.นครสวรรค์", "60", None),
-    (Sector.LOCAL_GOVERNMENT, "องค์การบริหารส่วนจังหวัดตราด", "Trat Provincial Administrative Organisation", "อบจ.ตราด", "23", None),
-    (Sector.LOCAL_GOVERNMENT, "องค์การบริหารส่วนจังหวัดพัทลุง", "Phatthalung Provincial Administrative Organisation", "อบจ.พัทลุง", "93", None),
-    (Sector.COMMUNITY, "สภาองค์กรชุมชนจังหวัดตราด", "Trat Provincial Community Organisation Council", "", "23", None),
+    (
+        Sector.CIVIL_SOCIETY,
+        "เครือข่ายประชาสังคมจังหวัดขอนแก่น",
+        "Khon Kaen Civil Society Network",
+        "",
+        "40",
+        None,
+    ),
+    (
+        Sector.COMMUNITY,
+        "สภาองค์กรชุมชนตำบลสาวะถี",
+        "Sawathi Community Organisation Council",
+        "",
+        "400108",
+        None,
+    ),
+    (
+        Sector.MEDIA,
+        "สถานีวิทยุกระจายเสียงแห่งประเทศไทย จังหวัดขอนแก่น",
+        "Radio Thailand Khon Kaen",
+        "สวท.ขอนแก่น",
+        "40",
+        None,
+    ),
+    (
+        Sector.LOCAL_GOVERNMENT,
+        "องค์การบริหารส่วนจังหวัดเชียงราย",
+        "Chiang Rai Provincial Administrative Organisation",
+        "อบจ.เชียงราย",
+        "57",
+        None,
+    ),
+    (
+        Sector.LOCAL_GOVERNMENT,
+        "องค์การบริหารส่วนจังหวัดนครสวรรค์",
+        "Nakhon Sawan Provincial Administrative Organisation",
+        "อบจ.นครสวรรค์",
+        "60",
+        None,
+    ),
+    (
+        Sector.LOCAL_GOVERNMENT,
+        "องค์การบริหารส่วนจังหวัดตราด",
+        "Trat Provincial Administrative Organisation",
+        "อบจ.ตราด",
+        "23",
+        None,
+    ),
+    (
+        Sector.LOCAL_GOVERNMENT,
+        "องค์การบริหารส่วนจังหวัดพัทลุง",
+        "Phatthalung Provincial Administrative Organisation",
+        "อบจ.พัทลุง",
+        "93",
+        None,
+    ),
+    (
+        Sector.COMMUNITY,
+        "สภาองค์กรชุมชนจังหวัดตราด",
+        "Trat Provincial Community Organisation Council",
+        "",
+        "23",
+        None,
+    ),
     (Sector.ACADEMIC, "มหาวิทยาลัยแม่ฟ้าหลวง", "Mae Fah Luang University", "มฟล.", "57", None),
     (Sector.ACADEMIC, "มหาวิทยาลัยทักษิณ", "Thaksin University", "มทษ.", "93", None),
-]  # fmt: skip
+]
 
 
 def _org(name: str) -> Organisation:
-    return Organisation.objects.get(short_name=name) if Organisation.objects.filter(
-        short_name=name
-    ).exists() else Organisation.objects.get(name_th=name)
+    return (
+        Organisation.objects.get(short_name=name)
+        if Organisation.objects.filter(short_name=name).exists()
+        else Organisation.objects.get(name_th=name)
+    )
 
 
 @transaction.atomic
@@ -86,8 +238,13 @@ def load_demo() -> list[Persona]:
     admin_spec = PERSONAS[0]
     admin, made = User.objects.get_or_create(
         username=admin_spec.username,
-        defaults={"first_name": admin_spec.first_name, "last_name": admin_spec.last_name,
-                  "email": admin_spec.email, "is_staff": True, "is_superuser": True},  # fmt: skip
+        defaults={
+            "first_name": admin_spec.first_name,
+            "last_name": admin_spec.last_name,
+            "email": admin_spec.email,
+            "is_staff": True,
+            "is_superuser": True,
+        },
     )
     if made:
         admin.set_password(DEMO_PASSWORD)
@@ -97,25 +254,37 @@ def load_demo() -> list[Persona]:
         if name_th in existing:
             continue
         services.organisation_create(
-            actor=admin, name_th=name_th, name_en=name_en, short_name=short, sector=sector,
-            home_area=Area.objects.get(code=home), parent=_org(parent) if parent else None,
-        )  # fmt: skip
+            actor=admin,
+            name_th=name_th,
+            name_en=name_en,
+            short_name=short,
+            sector=sector,
+            home_area=Area.objects.get(code=home),
+            parent=_org(parent) if parent else None,
+        )
     for p in PERSONAS:
         user = User.objects.filter(username=p.username).first()
         if user is None:
             user = services.person_create(
-                actor=admin, username=p.username, email=p.email, first_name=p.first_name,
-                last_name=p.last_name, area_code=p.area or "",
-            )  # fmt: skip
+                actor=admin,
+                username=p.username,
+                email=p.email,
+                first_name=p.first_name,
+                last_name=p.last_name,
+                area_code=p.area or "",
+            )
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if p.role is None:
             continue
         org = _org(p.organisation) if p.organisation else None
         area = Area.objects.get(code=p.area) if p.area else None
-        if not Membership.objects.filter(user=user, role=p.role, organisation=org, area=area).exists():
-            services.membership_create(actor=admin, user=user, role=p.role, organisation=org,
-                                       area=area, title=p.title)  # fmt: skip
+        if not Membership.objects.filter(
+            user=user, role=p.role, organisation=org, area=area
+        ).exists():
+            services.membership_create(
+                actor=admin, user=user, role=p.role, organisation=org, area=area, title=p.title
+            )
     return PERSONAS
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,3 +31,11 @@ def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
     if obj is None:
         raise Http404
     return obj
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The request's user in a view that requires sign-in (``login_required`` ran first)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise Http404
+    return user

@@ -13,16 +13,47 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 BE_OFFSET = 543
 
 MONTHS_TH_SHORT = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)  # fmt: skip
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
 MONTHS_TH_LONG = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
-)  # fmt: skip
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
 MONTHS_EN_SHORT = (
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-)  # fmt: skip
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -142,7 +173,10 @@ _FOLD_RE = re.compile(r"[\s.'’\-()ฯ]+")
 
 def fold(text: str) -> str:
     """A place name or query in one comparable form: Thai digits, case, spaces, marks and a
-    leading level word do not matter. ``"อ. เมือง"`` → ``"เมือง"``, ``"Khon-Kaen"`` → ``"khonkaen"``."""
+    leading level word do not matter.
+
+    ``"อ. เมือง"`` → ``"เมือง"``, ``"Khon-Kaen"`` → ``"khonkaen"``.
+    """
     text = normalise_digits(text).strip().lower()
     text = _PREFIX_RE.sub("", text)
     return _FOLD_RE.sub("", text)

@@ -17,9 +17,10 @@ class OrganisationForm(forms.Form):
         label=_("สังกัด"), queryset=Organisation.objects.all(), required=False
     )
     home_area = AreaCodeField(
-        label=_("รหัสพื้นที่ตั้ง"), required=False,
+        label=_("รหัสพื้นที่ตั้ง"),
+        required=False,
         help_text=_("รหัสจังหวัด อำเภอ หรือตำบล เช่น 400108 เว้นว่างสำหรับหน่วยงานระดับชาติ"),
-    )  # fmt: skip
+    )
     website = forms.URLField(label=_("เว็บไซต์"), required=False, assume_scheme="https")
     alliance_role_th = forms.CharField(
         label=_("บทบาทในภาคี"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -28,11 +29,16 @@ class OrganisationForm(forms.Form):
     @classmethod
     def initial_from(cls, org: Organisation) -> dict:
         return {
-            "name_th": org.name_th, "name_en": org.name_en, "short_name": org.short_name,
-            "short_name_en": org.short_name_en, "sector": org.sector, "parent": org.parent_id,
-            "home_area": org.home_area_id or "", "website": org.website,
+            "name_th": org.name_th,
+            "name_en": org.name_en,
+            "short_name": org.short_name,
+            "short_name_en": org.short_name_en,
+            "sector": org.sector,
+            "parent": org.parent_id,
+            "home_area": org.home_area_id or "",
+            "website": org.website,
             "alliance_role_th": org.alliance_role_th,
-        }  # fmt: skip
+        }
 
 
 class PersonField(forms.CharField):
@@ -59,9 +65,10 @@ class MembershipForm(forms.Form):
         label=_("องค์กร"), queryset=Organisation.objects.all(), required=False
     )
     area = AreaCodeField(
-        label=_("รหัสพื้นที่รับผิดชอบ"), required=False,
+        label=_("รหัสพื้นที่รับผิดชอบ"),
+        required=False,
         help_text=_("สิทธิ์ครอบคลุมทุกพื้นที่ที่อยู่ภายใต้ เว้นว่างหมายถึงทั้งประเทศ (เฉพาะผู้ดูแลระบบ)"),
-    )  # fmt: skip
+    )
     title = forms.CharField(label=_("ตำแหน่ง"), max_length=200, required=False)
 
 
@@ -77,9 +84,11 @@ class MembershipEditForm(forms.Form):
 
 class PersonForm(forms.Form):
     username = forms.RegexField(
-        label=_("ชื่อผู้ใช้"), max_length=150, regex=r"^[\w.@+-]+$",
+        label=_("ชื่อผู้ใช้"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และ . @ + - _")},
-    )  # fmt: skip
+    )
     email = forms.EmailField(label=_("อีเมล"))
     first_name = forms.CharField(label=_("ชื่อ"), max_length=150)
     last_name = forms.CharField(label=_("นามสกุล"), max_length=150, required=False)

@@ -66,6 +66,9 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def get_absolute_url(self) -> str:
+        return reverse("partners:organisation", args=[self.pk])
+
     @property
     def name(self) -> str:
         lang = translation.get_language() or "th"
@@ -82,10 +85,11 @@ class Organisation(models.Model):
     @property
     def alliance_role(self) -> str:
         lang = translation.get_language() or "th"
-        return self.alliance_role_en if lang.startswith("en") and self.alliance_role_en else self.alliance_role_th
-
-    def get_absolute_url(self) -> str:
-        return reverse("partners:organisation", args=[self.pk])
+        return (
+            self.alliance_role_en
+            if lang.startswith("en") and self.alliance_role_en
+            else self.alliance_role_th
+        )
 
 
 class Role(models.TextChoices):

@@ -17,9 +17,19 @@ from saan.partners.models import Membership, Organisation, Role
 
 User = get_user_model()
 
-ORG_FIELDS = ("name_th", "name_en", "short_name", "short_name_en", "sector", "parent",
-              "home_area", "is_strategic_partner", "alliance_role_th", "alliance_role_en",
-              "website")  # fmt: skip
+ORG_FIELDS = (
+    "name_th",
+    "name_en",
+    "short_name",
+    "short_name_en",
+    "sector",
+    "parent",
+    "home_area",
+    "is_strategic_partner",
+    "alliance_role_th",
+    "alliance_role_en",
+    "website",
+)
 MEMBERSHIP_FIELDS = ("user", "organisation", "role", "area", "title", "is_active")
 USER_FIELDS = ("username", "email", "first_name", "last_name", "is_active")
 
@@ -38,8 +48,13 @@ def organisation_create(*, actor: Any, **fields: Any) -> Organisation:
         raise PermissionDenied(_("คุณไม่มีสิทธิ์เพิ่มองค์กรในพื้นที่นี้"))
     org.full_clean()
     org.save()
-    record(actor=actor, action="organisation.create", target=org,
-           after=snapshot(org, ORG_FIELDS), area_code=_org_area(org))  # fmt: skip
+    record(
+        actor=actor,
+        action="organisation.create",
+        target=org,
+        after=snapshot(org, ORG_FIELDS),
+        area_code=_org_area(org),
+    )
     return org
 
 
@@ -48,9 +63,12 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
     unknown = set(changes) - set(ORG_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    org = permissions.organisations_editable_by(actor).select_for_update().filter(
-        pk=organisation.pk
-    ).first()
+    org = (
+        permissions.organisations_editable_by(actor)
+        .select_for_update()
+        .filter(pk=organisation.pk)
+        .first()
+    )
     if org is None:
         raise PermissionDenied(_("คุณไม่มีสิทธิ์แก้ไของค์กรนี้"))
     before = snapshot(org, ORG_FIELDS)
@@ -62,19 +80,23 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
     after = snapshot(org, ORG_FIELDS)
     if after != before:
         org.save()
-        record(actor=actor, action="organisation.update", target=org, before=before,
-               after=after, area_code=_org_area(org))  # fmt: skip
+        record(
+            actor=actor,
+            action="organisation.update",
+            target=org,
+            before=before,
+            after=after,
+            area_code=_org_area(org),
+        )
     return org
 
 
 def _check_membership(membership: Membership) -> None:
     if membership.role in (Role.VIEWER, Role.EDITOR) and membership.organisation_id is None:
-        raise ValidationError(
-            {"organisation": _("ผู้ดูข้อมูลและผู้บันทึกข้อมูลต้องสังกัดองค์กร")}
-        )
+        raise ValidationError({"organisation": _("ผู้ดูข้อมูลและผู้บันทึกข้อมูลต้องสังกัดองค์กร")})
     duplicate = Membership.objects.filter(
         user_id=membership.user_id,
-        organisation_id=membership.organisation_id,
+        organisation=membership.organisation,
         role=membership.role,
         area_id=membership.area_id,
     ).exclude(pk=membership.pk)
@@ -83,19 +105,30 @@ def _check_membership(membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_create(*, actor: Any, user: Any, role: str, organisation: Organisation | None,
-                      area: Area | None, title: str = "") -> Membership:  # fmt: skip
+def membership_create(
+    *,
+    actor: Any,
+    user: Any,
+    role: str,
+    organisation: Organisation | None,
+    area: Area | None,
+    title: str = "",
+) -> Membership:
     area_code = area.code if area else ""
     if not permissions.can_grant(actor, role=role, area_code=area_code):
         raise PermissionDenied(_("คุณไม่มีสิทธิ์มอบบทบาทนี้ในพื้นที่นี้"))
-    membership = Membership(user=user, role=role, organisation=organisation, area=area,
-                            title=title)  # fmt: skip
+    membership = Membership(user=user, role=role, organisation=organisation, area=area, title=title)
     membership.full_clean(validate_unique=False, validate_constraints=False)
     _check_membership(membership)
     membership.save()
     permissions.forget(user)
-    record(actor=actor, action="membership.create", target=membership,
-           after=snapshot(membership, MEMBERSHIP_FIELDS), area_code=area_code)  # fmt: skip
+    record(
+        actor=actor,
+        action="membership.create",
+        target=membership,
+        after=snapshot(membership, MEMBERSHIP_FIELDS),
+        area_code=area_code,
+    )
     return membership
 
 
@@ -106,9 +139,12 @@ def membership_update(*, actor: Any, membership: Membership, **changes: Any) -> 
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    current = permissions.memberships_manageable_by(actor).select_for_update().filter(
-        pk=membership.pk
-    ).first()
+    current = (
+        permissions.memberships_manageable_by(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=membership.pk)
+        .first()
+    )
     if current is None:
         raise PermissionDenied(_("คุณไม่มีสิทธิ์แก้ไขสมาชิกภาพนี้"))
     before = snapshot(current, MEMBERSHIP_FIELDS)
@@ -122,17 +158,26 @@ def membership_update(*, actor: Any, membership: Membership, **changes: Any) -> 
     if after != before:
         current.save()
         permissions.forget(current.user)
-        record(actor=actor, action="membership.update", target=current, before=before,
-               after=after, area_code=current.area_code)  # fmt: skip
+        record(
+            actor=actor,
+            action="membership.update",
+            target=current,
+            before=before,
+            after=after,
+            area_code=current.area_code,
+        )
     return current
 
 
 @transaction.atomic
-def person_create(*, actor: Any, username: str, email: str, first_name: str, last_name: str,
-                  area_code: str) -> Any:  # fmt: skip
+def person_create(
+    *, actor: Any, username: str, email: str, first_name: str, last_name: str, area_code: str
+) -> Any:
     """Create a sign-in for a new person, without a usable password: they set one through the
     password-reset e-mail. Coordinators may add people for their own area."""
-    if not (permissions.is_admin(actor) or (area_code and permissions.coordinates(actor, area_code))):
+    if not (
+        permissions.is_admin(actor) or (area_code and permissions.coordinates(actor, area_code))
+    ):
         raise PermissionDenied(_("คุณไม่มีสิทธิ์เพิ่มบุคคล"))
     username = username.strip()
     email = email.strip().lower()
@@ -143,13 +188,19 @@ def person_create(*, actor: Any, username: str, email: str, first_name: str, las
         errors["email"] = _("อีเมลนี้มีผู้ใช้แล้ว")
     if errors:
         raise ValidationError(errors)
-    user = User(username=username, email=email, first_name=first_name.strip(),
-                last_name=last_name.strip())  # fmt: skip
+    user = User(
+        username=username, email=email, first_name=first_name.strip(), last_name=last_name.strip()
+    )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    record(actor=actor, action="person.create", target=user, after=snapshot(user, USER_FIELDS),
-           area_code=area_code)  # fmt: skip
+    record(
+        actor=actor,
+        action="person.create",
+        target=user,
+        after=snapshot(user, USER_FIELDS),
+        area_code=area_code,
+    )
     return user
 
 
@@ -167,7 +218,12 @@ def load_partners(data: dict[str, Any]) -> tuple[int, int]:
         org = Organisation(**spec)
         org.full_clean()
         org.save()
-        record(actor=None, action="organisation.create", target=org,
-               after=snapshot(org, ORG_FIELDS), note="load_reference")  # fmt: skip
+        record(
+            actor=None,
+            action="organisation.create",
+            target=org,
+            after=snapshot(org, ORG_FIELDS),
+            note="load_reference",
+        )
         created += 1
     return created, kept

@@ -37,9 +37,11 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 def organisations(request: HttpRequest) -> HttpResponse:
-    qs = Organisation.objects.select_related("home_area", "parent").annotate(
-        branch_count=Count("branches")
-    ).order_by("-is_strategic_partner", "name_th")
+    qs = (
+        Organisation.objects.select_related("home_area", "parent")
+        .annotate(branch_count=Count("branches"))
+        .order_by("-is_strategic_partner", "name_th")
+    )
     sector = request.GET.get("sector", "")
     term = normalise_digits(request.GET.get("q", "")).strip()[:100]
     within = normalise_digits(request.GET.get("within", "")).strip()[:6]
@@ -47,9 +49,11 @@ def organisations(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(sector=sector)
     if term:
         qs = qs.filter(
-            Q(name_th__icontains=term) | Q(name_en__icontains=term)
-            | Q(short_name__icontains=term) | Q(short_name_en__icontains=term)
-        )  # fmt: skip
+            Q(name_th__icontains=term)
+            | Q(name_en__icontains=term)
+            | Q(short_name__icontains=term)
+            | Q(short_name_en__icontains=term)
+        )
     if within.isdigit():
         qs = qs.filter(home_area__code__startswith=within)
     paginator = Paginator(qs, 50)
@@ -62,9 +66,8 @@ def organisations(request: HttpRequest) -> HttpResponse:
             "sector": sector,
             "q": term,
             "within": within,
-            "can_create": permissions.is_admin(request.user) or bool(
-                [c for c in permissions.coordinator_codes(request.user) if c]
-            ),
+            "can_create": permissions.is_admin(request.user)
+            or bool([c for c in permissions.coordinator_codes(request.user) if c]),
         },
         partial="partners/_organisation_rows.html",
     )
@@ -113,7 +116,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganisationForm(request.POST or None, initial=OrganisationForm.initial_from(org))
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organisation_update(actor=request.user, organisation=org, **form.cleaned_data)
+            org = services.organisation_update(
+                actor=request.user, organisation=org, **form.cleaned_data
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:
@@ -134,7 +139,9 @@ def memberships(request: HttpRequest) -> HttpResponse:
     within = normalise_digits(request.GET.get("within", "")).strip()[:6]
     if within.isdigit():
         qs = qs.filter(area__code__startswith=within)
-    manageable = set(permissions.memberships_manageable_by(request.user).values_list("pk", flat=True))
+    manageable = set(
+        permissions.memberships_manageable_by(request.user).values_list("pk", flat=True)
+    )
     initial_area = within or next((c for c in codes if c), "")
     return page(
         request,
@@ -159,16 +166,23 @@ def membership_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.membership_create(
-                actor=request.user, user=data["person"], role=data["role"],
-                organisation=data["organisation"], area=data["area"], title=data["title"],
-            )  # fmt: skip
+                actor=request.user,
+                user=data["person"],
+                role=data["role"],
+                organisation=data["organisation"],
+                area=data["area"],
+                title=data["title"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("area", str(exc))
         else:
             messages.success(request, _("มอบบทบาทแล้ว"))
-            return redirect(reverse("partners:memberships") + f"?within={data['area'].code if data['area'] else ''}")
+            return redirect(
+                reverse("partners:memberships")
+                + f"?within={data['area'].code if data['area'] else ''}"
+            )
     return page(request, "partners/membership_form.html", {"form": form, "membership": None})
 
 
@@ -177,13 +191,19 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_or_404(permissions.memberships_manageable_by(request.user), pk=pk)
     form = MembershipEditForm(
         request.POST or None,
-        initial={"role": membership.role, "organisation": membership.organisation_id,
-                 "area": membership.area_id or "", "title": membership.title,
-                 "is_active": membership.is_active},  # fmt: skip
+        initial={
+            "role": membership.role,
+            "organisation": membership.organisation_id,
+            "area": membership.area_id or "",
+            "title": membership.title,
+            "is_active": membership.is_active,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(actor=request.user, membership=membership, **form.cleaned_data)
+            services.membership_update(
+                actor=request.user, membership=membership, **form.cleaned_data
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:
@@ -203,10 +223,13 @@ def person_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             person = services.person_create(
-                actor=request.user, username=data["username"], email=data["email"],
-                first_name=data["first_name"], last_name=data["last_name"],
+                actor=request.user,
+                username=data["username"],
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
                 area_code=data["area"].code,
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:
@@ -227,11 +250,11 @@ def _send_welcome(request: HttpRequest, person: Any) -> None:
     link = request.build_absolute_uri(
         reverse(
             "accounts:password_reset_confirm",
-            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
-                    "token": default_token_generator.make_token(person)},  # fmt: skip
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+                "token": default_token_generator.make_token(person),
+            },
         )
     )
     body = render_to_string("partners/welcome_email.txt", {"person": person, "link": link})
     send_mail(_("บัญชี Saan ของคุณพร้อมใช้งาน"), body, None, [person.email])
-
-

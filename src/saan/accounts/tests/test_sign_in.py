@@ -29,7 +29,9 @@ def test_next_is_followed_only_when_it_stays_on_this_site(client, cast):
     ok = client.post(LOGIN, {"username": "somchai", "password": PASSWORD, "next": "/areas/40/"})
     assert ok["Location"] == "/areas/40/"
     client.logout()
-    evil = client.post(LOGIN, {"username": "somchai", "password": PASSWORD, "next": "https://evil.example/"})
+    evil = client.post(
+        LOGIN, {"username": "somchai", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert evil["Location"] == "/accounts/me/"
 
 
@@ -90,7 +92,10 @@ def test_password_reset_sends_a_working_link_to_the_console_backend(client, cast
     link = re.search(r"https?://[^/]+(/accounts/password-reset/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     assert "ตั้งรหัสผ่านใหม่" in form_page.content.decode()
-    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": "ใหม่-แข็งแรง-2568", "new_password2": "ใหม่-แข็งแรง-2568"})
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "ใหม่-แข็งแรง-2568", "new_password2": "ใหม่-แข็งแรง-2568"},
+    )
     assert done.status_code == 302
     cast.somchai.refresh_from_db()
     assert cast.somchai.check_password("ใหม่-แข็งแรง-2568")

@@ -11,7 +11,11 @@ def test_a_token_is_stored_only_as_its_hash(cast):
     token, raw = token_create(actor=cast.somchai, name="สคริปต์ดึงข้อมูล")
     assert raw.startswith("saan_") and len(raw) > 40
     stored = ApiToken.objects.get(pk=token.pk)
-    assert stored.key_hash == hash_token(raw) and raw not in (stored.key_hash, stored.prefix, stored.name)
+    assert stored.key_hash == hash_token(raw) and raw not in (
+        stored.key_hash,
+        stored.prefix,
+        stored.name,
+    )
     assert AuditEvent.objects.filter(action="apitoken.create", target_id=str(token.pk)).exists()
 
 
@@ -21,8 +25,13 @@ def test_the_api_knows_the_token_holder(client, cast):
     assert response.status_code == 200
     body = response.json()
     assert body["username"] == "somchai"
-    assert body["grants"] == [{"organisation_id": cast.somchai.memberships.get().organisation_id,
-                               "role": "editor", "area_code": "40"}]  # fmt: skip
+    assert body["grants"] == [
+        {
+            "organisation_id": cast.somchai.memberships.get().organisation_id,
+            "role": "editor",
+            "area_code": "40",
+        }
+    ]
     assert ApiToken.objects.get(user=cast.somchai).last_used_at is not None
 
 

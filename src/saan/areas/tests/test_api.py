@@ -6,7 +6,10 @@ pytestmark = pytest.mark.django_db
 def test_savathi_comes_with_its_district_and_province(client, reference):
     body = client.get("/api/areas/400108").json()
     assert body["name_th"] == "สาวะถี" and body["level"] == "subdistrict"
-    assert [(a["code"], a["name_th"]) for a in body["ancestors"]] == [("40", "ขอนแก่น"), ("4001", "เมืองขอนแก่น")]
+    assert [(a["code"], a["name_th"]) for a in body["ancestors"]] == [
+        ("40", "ขอนแก่น"),
+        ("4001", "เมืองขอนแก่น"),
+    ]
     assert {g["slug"] for g in body["groups"]} == {"health-zone-7", "asa-phase-1"}
 
 
@@ -55,7 +58,17 @@ def test_groups_and_members_with_mentors(client, reference):
 def test_organisations_are_public_reference_data(client, reference):
     body = client.get("/api/organisations", {"strategic": True}).json()
     assert body["count"] == 9
-    assert {o["short_name"] for o in body["items"]} == {"สช.", "สสส.", "สวรส.", "สปสช.", "พอช.", "บพท.", "นิด้า", "สพฉ.", "สรพ."}
+    assert {o["short_name"] for o in body["items"]} == {
+        "สช.",
+        "สสส.",
+        "สวรส.",
+        "สปสช.",
+        "พอช.",
+        "บพท.",
+        "นิด้า",
+        "สพฉ.",
+        "สรพ.",
+    }
 
 
 def test_memberships_api_uses_the_same_rules_as_the_pages(client, cast):
@@ -71,4 +84,10 @@ def test_memberships_api_uses_the_same_rules_as_the_pages(client, cast):
 
 def test_openapi_document(client, reference):
     schema = client.get("/api/openapi.json").json()
-    assert {"/api/areas", "/api/areas/{code}", "/api/area-groups", "/api/organisations", "/api/me"} <= set(schema["paths"])
+    assert {
+        "/api/areas",
+        "/api/areas/{code}",
+        "/api/area-groups",
+        "/api/organisations",
+        "/api/me",
+    } <= set(schema["paths"])

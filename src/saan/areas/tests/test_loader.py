@@ -18,7 +18,9 @@ def test_codes_are_paths_and_parents_match_prefixes(reference):
     savathi = Area.objects.get(code="400108")
     assert (savathi.name_th, savathi.parent_id, savathi.parent.parent_id) == ("สาวะถี", "4001", "40")
     # Every district's parent is its first two digits; every subdistrict's its first four.
-    assert not Area.objects.filter(level=Level.DISTRICT).exclude(parent_id=models_prefix(2)).exists()
+    assert (
+        not Area.objects.filter(level=Level.DISTRICT).exclude(parent_id=models_prefix(2)).exists()
+    )
 
 
 def models_prefix(n):
@@ -60,10 +62,20 @@ def test_reference_groups_hold_the_real_facts(reference):
     phase1 = AreaGroup.objects.get(slug="asa-phase-1")
     assert sorted(phase1.areas.values_list("code", flat=True)) == ["23", "40", "57", "60", "93"]
     mentors = dict(
-        AreaGroupMember.objects.filter(group__slug="asa-phase-2").values_list("area_id", "mentor_id")
+        AreaGroupMember.objects.filter(group__slug="asa-phase-2").values_list(
+            "area_id", "mentor_id"
+        )
     )
-    assert mentors == {"65": "57", "13": "60", "72": "60", "38": "40", "36": "40", "34": "40",
-                       "81": "93", "10": "23"}  # fmt: skip
+    assert mentors == {
+        "65": "57",
+        "13": "60",
+        "72": "60",
+        "38": "40",
+        "36": "40",
+        "34": "40",
+        "81": "93",
+        "10": "23",
+    }
 
 
 def test_load_reference_keeps_what_administrators_edited(reference, capsys):

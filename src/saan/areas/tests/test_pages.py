@@ -91,18 +91,28 @@ class TestGroupAdministration:
 
     def test_admin_creates_a_group_through_the_form(self, client, cast):
         client.force_login(cast.admin)
-        response = client.post("/areas/groups/new/", {
-            "kind": "province_cluster", "slug": "isan-upper-1", "name_th": "กลุ่มจังหวัดภาคตะวันออกเฉียงเหนือตอนบน 1",
-            "name_en": "", "description": "", "sort_order": "0",
-        })  # fmt: skip
+        response = client.post(
+            "/areas/groups/new/",
+            {
+                "kind": "province_cluster",
+                "slug": "isan-upper-1",
+                "name_th": "กลุ่มจังหวัดภาคตะวันออกเฉียงเหนือตอนบน 1",
+                "name_en": "",
+                "description": "",
+                "sort_order": "0",
+            },
+        )
         assert response.status_code == 302
         group = AreaGroup.objects.get(slug="isan-upper-1")
-        assert AuditEvent.objects.filter(action="areagroup.create", target_id=str(group.pk), actor=cast.admin).exists()
+        assert AuditEvent.objects.filter(
+            action="areagroup.create", target_id=str(group.pk), actor=cast.admin
+        ).exists()
 
     def test_form_errors_are_shown_per_field(self, client, cast):
         client.force_login(cast.admin)
-        response = client.post("/areas/groups/new/", {"kind": "nope", "slug": "asa", "name_th": "",
-                                                       "sort_order": "0"})  # fmt: skip
+        response = client.post(
+            "/areas/groups/new/", {"kind": "nope", "slug": "asa", "name_th": "", "sort_order": "0"}
+        )
         page = text(response)
         assert response.status_code == 200 and page.count('class="field field-error"') >= 3
 

@@ -11,9 +11,17 @@ def codes(query, **kw):
 
 @pytest.mark.parametrize(
     "query",
-    ["ต.สาวะถี", "ตำบลสาวะถี", "สาวะถี", "สาวะถี อ.เมือง ขอนแก่น", "ขอนแก่น เมือง สาวะถี",
-     "ต.สาวะถี อ.เมืองขอนแก่น จ.ขอนแก่น", "Sawathi", "sawathi mueang khon kaen"],
-)  # fmt: skip
+    [
+        "ต.สาวะถี",
+        "ตำบลสาวะถี",
+        "สาวะถี",
+        "สาวะถี อ.เมือง ขอนแก่น",
+        "ขอนแก่น เมือง สาวะถี",
+        "ต.สาวะถี อ.เมืองขอนแก่น จ.ขอนแก่น",
+        "Sawathi",
+        "sawathi mueang khon kaen",
+    ],
+)
 def test_people_write_savathi_many_ways(reference, query):
     assert codes(query)[0] == "400108"
 

@@ -24,7 +24,9 @@ def test_record_refuses_to_write_outside_a_transaction():
 def test_a_failed_change_leaves_no_audit_row(cast):
     before = AuditEvent.objects.count()
     with pytest.raises(Exception):  # noqa: B017 - the duplicate name raises ValidationError
-        services.organisation_create(actor=cast.admin, name_th=org("สช.").name_th, sector=Sector.MEDIA)
+        services.organisation_create(
+            actor=cast.admin, name_th=org("สช.").name_th, sector=Sector.MEDIA
+        )
     assert AuditEvent.objects.count() == before
 
 
@@ -40,22 +42,28 @@ def test_an_error_after_the_audit_row_rolls_both_back(cast, monkeypatch):
     monkeypatch.setattr("saan.partners.services.record", record_then_fail)
     before = AuditEvent.objects.count()
     with pytest.raises(RuntimeError):
-        services.organisation_create(actor=cast.admin, name_th="องค์กรที่ไม่ควรเกิด", sector=Sector.MEDIA)
+        services.organisation_create(
+            actor=cast.admin, name_th="องค์กรที่ไม่ควรเกิด", sector=Sector.MEDIA
+        )
     assert AuditEvent.objects.count() == before
     assert not Organisation.objects.filter(name_th="องค์กรที่ไม่ควรเกิด").exists()
 
 
 class TestHistoryPages:
     def test_object_history_shows_the_change(self, client, cast):
-        services.organisation_update(actor=cast.coordinator, organisation=cast.community_council,
-                                     short_name="สอช.สาวะถี")  # fmt: skip
+        services.organisation_update(
+            actor=cast.coordinator, organisation=cast.community_council, short_name="สอช.สาวะถี"
+        )
         client.force_login(cast.somchai)
-        page = client.get(f"/history/partners.organisation/{cast.community_council.pk}/").content.decode()
+        page = client.get(
+            f"/history/partners.organisation/{cast.community_council.pk}/"
+        ).content.decode()
         assert "organisation.update" in page and "สอช.สาวะถี" in page and "ประภาพร" in page
 
     def test_area_history_covers_everything_under_the_area(self, client, cast):
-        services.organisation_update(actor=cast.coordinator, organisation=cast.community_council,
-                                     short_name="สอช.สาวะถี")  # fmt: skip
+        services.organisation_update(
+            actor=cast.coordinator, organisation=cast.community_council, short_name="สอช.สาวะถี"
+        )
         client.force_login(cast.coordinator)
         assert "สอช.สาวะถี" in client.get("/history/area/40/").content.decode()
 

@@ -44,7 +44,11 @@ class TestFiscalYear:
         assert thai.fiscal_year_range(2568) == (dt.date(2024, 10, 1), dt.date(2025, 9, 30))
 
     def test_fiscal_years_spanned(self):
-        assert thai.fiscal_years_spanned(dt.date(2024, 6, 1), dt.date(2025, 12, 31)) == [2567, 2568, 2569]
+        assert thai.fiscal_years_spanned(dt.date(2024, 6, 1), dt.date(2025, 12, 31)) == [
+            2567,
+            2568,
+            2569,
+        ]
 
     def test_spanned_rejects_reversed_range(self):
         with pytest.raises(ValueError):

@@ -76,8 +76,12 @@ def test_an_editor_outside_its_area_cannot_change_its_own_organisations_record(c
 
 
 def test_a_coordinator_edits_its_own_organisations_records_in_its_area(cast):
-    assert permissions.can_edit_record(cast.coordinator, organisation_id=org("สช.").pk, area_code="4001")
-    assert not permissions.can_edit_record(cast.coordinator, organisation_id=org("สช.").pk, area_code="23")
+    assert permissions.can_edit_record(
+        cast.coordinator, organisation_id=org("สช.").pk, area_code="4001"
+    )
+    assert not permissions.can_edit_record(
+        cast.coordinator, organisation_id=org("สช.").pk, area_code="23"
+    )
 
 
 def test_country_wide_grant_covers_every_area(cast):
@@ -89,7 +93,9 @@ def test_an_inactive_membership_grants_nothing(cast):
     Membership.objects.filter(user=cast.somchai).update(is_active=False)
     permissions.forget(cast.somchai)
     assert permissions.grants(cast.somchai) == ()
-    assert not permissions.can_edit_record(cast.somchai, organisation_id=org("พอช.").pk, area_code="40")
+    assert not permissions.can_edit_record(
+        cast.somchai, organisation_id=org("พอช.").pk, area_code="40"
+    )
 
 
 def test_an_inactive_user_has_no_grants(cast):
@@ -111,12 +117,20 @@ class TestMemberships:
         assert set(mine.values_list("user__username", flat=True)) == {"somchai"}
 
     def test_a_coordinator_sees_everyone_in_its_area_and_no_one_outside(self, cast):
-        seen = set(permissions.memberships_visible_to(cast.coordinator).values_list("user__username", flat=True))
+        seen = set(
+            permissions.memberships_visible_to(cast.coordinator).values_list(
+                "user__username", flat=True
+            )
+        )
         assert {"prapaporn", "somchai", "boonmee"} <= seen
         assert "trat" not in seen and "malee" not in seen  # ตราด, and a country-wide grant
 
     def test_a_coordinator_manages_inside_its_area_but_not_itself_or_admins(self, cast):
-        managed = set(permissions.memberships_manageable_by(cast.coordinator).values_list("user__username", flat=True))
+        managed = set(
+            permissions.memberships_manageable_by(cast.coordinator).values_list(
+                "user__username", flat=True
+            )
+        )
         assert managed == {"somchai", "boonmee"}
 
     def test_editors_viewers_and_outsiders_manage_nothing(self, cast):
@@ -125,9 +139,14 @@ class TestMemberships:
 
     @pytest.mark.parametrize(
         ("role", "area", "allowed"),
-        [(Role.EDITOR, "400108", True), (Role.COORDINATOR, "4001", True),
-         (Role.EDITOR, "23", False), (Role.ADMIN, "40", False), (Role.VIEWER, "", False)],
-    )  # fmt: skip
+        [
+            (Role.EDITOR, "400108", True),
+            (Role.COORDINATOR, "4001", True),
+            (Role.EDITOR, "23", False),
+            (Role.ADMIN, "40", False),
+            (Role.VIEWER, "", False),
+        ],
+    )
     def test_what_a_coordinator_may_grant(self, cast, role, area, allowed):
         assert permissions.can_grant(cast.coordinator, role=role, area_code=area) is allowed
 

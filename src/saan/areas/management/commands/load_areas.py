@@ -13,8 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = load_areas()
-        for level, label in (("province", "provinces"), ("district", "districts"),
-                             ("subdistrict", "subdistricts")):  # fmt: skip
+        for level, label in (
+            ("province", "provinces"),
+            ("district", "districts"),
+            ("subdistrict", "subdistricts"),
+        ):
             self.stdout.write(
                 f"{label:>12}: {report.total[level]:>5,} in geothai {geothai.DATA_VERSION}, "
                 f"{report.created[level]:,} created, {report.changed[level]:,} changed"

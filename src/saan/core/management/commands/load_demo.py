@@ -12,6 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         personas = load_demo()
-        self.stdout.write(self.style.SUCCESS("ผู้ใช้ตัวอย่าง / demo sign-ins") + f"  (password: {DEMO_PASSWORD})")
+        self.stdout.write(
+            self.style.SUCCESS("ผู้ใช้ตัวอย่าง / demo sign-ins") + f"  (password: {DEMO_PASSWORD})"
+        )
         for row in describe(personas):
             self.stdout.write(f"  {row['username']:<10} {row['name']:<24} {row['what']}")
