@@ -38,7 +38,7 @@ DATA_VERSION_LINE = re.compile(rf"ข้อมูลพื้นที่ฉบ�
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not (CHROMIUM / "nope").exists():
+    if not CHROMIUM.exists():
         pytest.skip(MISSING_CHROMIUM)
     with pytest.MonkeyPatch.context() as patch:
         # Playwright's sync API keeps an asyncio event loop marked as running on this thread, so
