@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError
 from saan.accounts.api import router as accounts_router
 from saan.areas.api import router as areas_router
 from saan.partners.api import router as partners_router
+from saan.projects.api import router as projects_router
 
 api = NinjaAPI(
     title="Saan API",
@@ -37,3 +38,4 @@ def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 api.add_router("/", areas_router)
 api.add_router("/", partners_router)
 api.add_router("/", accounts_router)
+api.add_router("/", projects_router)

@@ -23,6 +23,7 @@ from saan.areas.models import Area, AreaGroup
 from saan.areas.services import load_area_groups, load_areas
 from saan.partners.models import Membership, Organisation, Role, Sector
 from saan.partners.services import load_partners
+from saan.projects.services import load_vocabulary
 
 PASSWORD = "test-pass-2568"
 
@@ -35,6 +36,7 @@ def _load_reference() -> None:
             json.loads(files("saan.areas").joinpath("data/area_groups.json").read_text())
         )
         load_partners(json.loads(files("saan.partners").joinpath("data/partners.json").read_text()))
+        load_vocabulary(json.loads(files("saan.projects").joinpath("data/vocabulary.json").read_text()))
 
 
 @pytest.fixture(scope="session")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "saan.areas",
     "saan.partners",
     "saan.accounts",
+    "saan.projects",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", area_views.national, name="home"),
     path("areas/", include("saan.areas.urls")),
     path("partners/", include("saan.partners.urls")),
+    path("projects/", include("saan.projects.urls")),
     path("accounts/", include("saan.accounts.urls")),
     path("history/", include("saan.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

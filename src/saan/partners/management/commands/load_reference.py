@@ -1,5 +1,6 @@
 """``./saan manage load_reference``: the reference area groups (health regions, the alliance's
-programme and phases) and the nine strategic partners. Creates what is missing; never
+programme and phases), the nine strategic partners, and the work register's themes and target
+groups. Creates what is missing; never
 overwrites what administrators edited."""
 
 import json
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from saan.areas.services import load_area_groups
 from saan.partners.services import load_partners
+from saan.projects.services import load_vocabulary
 
 
 def _data(package: str, name: str) -> dict[str, Any]:
@@ -22,8 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         groups = load_area_groups(_data("saan.areas", "area_groups.json"))
         created, kept = load_partners(_data("saan.partners", "partners.json"))
+        words, words_kept = load_vocabulary(_data("saan.projects", "vocabulary.json"))
         self.stdout.write(
             f"area groups: {groups.created} created ({groups.members} members), "
             f"{groups.kept} already present"
         )
         self.stdout.write(f"organisations: {created} created, {kept} already present")
+        self.stdout.write(f"themes and target groups: {words} created, {words_kept} already present")
