@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "saan.partners",
     "saan.accounts",
     "saan.projects",
+    "saan.indicators",
 ]
 
 MIDDLEWARE = [
