@@ -152,6 +152,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("SAAN_STATIC_ROOT", ROOT_DIR / "staticfiles"))
+# whitenoise warns at start-up about a missing STATIC_ROOT; on a fresh clone nothing has been
+# collected yet (tests serve static files through the finders).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -65,7 +65,7 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     org = (
         permissions.organisations_editable_by(actor)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(pk=organisation.pk)
         .first()
     )
