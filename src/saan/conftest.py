@@ -36,7 +36,9 @@ def _load_reference() -> None:
             json.loads(files("saan.areas").joinpath("data/area_groups.json").read_text())
         )
         load_partners(json.loads(files("saan.partners").joinpath("data/partners.json").read_text()))
-        load_vocabulary(json.loads(files("saan.projects").joinpath("data/vocabulary.json").read_text()))
+        load_vocabulary(
+            json.loads(files("saan.projects").joinpath("data/vocabulary.json").read_text())
+        )
 
 
 @pytest.fixture(scope="session")

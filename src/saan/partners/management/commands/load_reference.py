@@ -30,4 +30,6 @@ class Command(BaseCommand):
             f"{groups.kept} already present"
         )
         self.stdout.write(f"organisations: {created} created, {kept} already present")
-        self.stdout.write(f"themes and target groups: {words} created, {words_kept} already present")
+        self.stdout.write(
+            f"themes and target groups: {words} created, {words_kept} already present"
+        )
