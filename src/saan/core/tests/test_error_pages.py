@@ -30,3 +30,18 @@ def test_the_500_page_needs_neither_the_database_nor_a_user():
     assert (
         response.status_code == 500 and "ระบบขัดข้องชั่วคราว" in body and "Something went wrong" in body
     )
+
+
+@pytest.mark.django_db
+def test_thai_is_the_default_whatever_the_browser_asks(client):
+    response = client.get("/areas/search/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="th">' in response.content.decode()
+    assert response["Content-Language"] == "th"
+
+
+@pytest.mark.django_db
+def test_the_language_switch_is_remembered(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/areas/search/").content.decode()
+    client.post("/i18n/setlang/", {"language": "th", "next": "/"})
+    assert '<html lang="th">' in client.get("/areas/search/").content.decode()
