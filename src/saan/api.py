@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 
 from saan.accounts.api import router as accounts_router
 from saan.areas.api import router as areas_router
+from saan.indicators.api import router as indicators_router
 from saan.partners.api import router as partners_router
 from saan.projects.api import router as projects_router
 
@@ -39,3 +40,5 @@ api.add_router("/", areas_router)
 api.add_router("/", partners_router)
 api.add_router("/", accounts_router)
 api.add_router("/", projects_router)
+api.add_router("/", indicators_router)
+api.add_router("/forums/", "saan.forums.api.router")

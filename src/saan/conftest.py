@@ -21,6 +21,8 @@ from django.contrib.auth import get_user_model
 
 from saan.areas.models import Area, AreaGroup
 from saan.areas.services import load_area_groups, load_areas
+from saan.indicators.catalogue import load_catalogue
+from saan.indicators.models import Indicator
 from saan.partners.models import Membership, Organisation, Role, Sector
 from saan.partners.services import load_partners
 from saan.projects.services import load_vocabulary
@@ -39,6 +41,8 @@ def _load_reference() -> None:
         load_vocabulary(
             json.loads(files("saan.projects").joinpath("data/vocabulary.json").read_text())
         )
+    if not Indicator.objects.exists():
+        load_catalogue()
 
 
 @pytest.fixture(scope="session")

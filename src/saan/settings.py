@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "saan.accounts",
     "saan.projects",
     "saan.indicators",
+    "saan.forums",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,13 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Uploads: a spreadsheet to import, an attachment to a meeting or charter.
+SAAN_IMPORT_MAX_BYTES = int(os.environ.get("SAAN_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+SAAN_IMPORT_MAX_ROWS = int(os.environ.get("SAAN_IMPORT_MAX_ROWS", "300000"))
+SAAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("SAAN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# The site's public address, for links in e-mails sent outside a request (reminders).
+SAAN_SITE_URL = os.environ.get("SAAN_SITE_URL", "http://127.0.0.1:8000")
 
 EMAIL_BACKEND = os.environ.get(
     "SAAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("areas/", include("saan.areas.urls")),
     path("partners/", include("saan.partners.urls")),
     path("projects/", include("saan.projects.urls")),
+    path("forums/", include("saan.forums.urls")),
+    path("indicators/", include("saan.indicators.urls")),
     path("accounts/", include("saan.accounts.urls")),
     path("history/", include("saan.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

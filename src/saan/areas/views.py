@@ -24,6 +24,7 @@ from saan.core.pages import page
 from saan.core.thai import normalise_digits
 from saan.partners import permissions
 from saan.partners.models import Organisation
+from saan.projects.panels import area_panel
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -96,6 +97,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_see_history": permissions.member_of_area(request.user, area.code),
             "coordinates": permissions.coordinates(request.user, area.code),
             "data_version": _data_version(),
+            "work": area_panel(request.user, area),
         },
     )
 

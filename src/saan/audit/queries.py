@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from saan.audit.models import AuditEvent
+from saan.forums.queries import HISTORY_RULES as forum_history_rules
 from saan.partners import permissions
 
 
@@ -30,6 +31,24 @@ def _token_owner(user: Any, target_id: str) -> bool:
     )
 
 
+def _project_visible(user: Any, target_id: str) -> bool:
+    from saan.projects.queries import visible_to
+
+    return target_id.isdigit() and visible_to(user).filter(pk=int(target_id)).exists()
+
+
+def _data_value_area_member(user: Any, target_id: str) -> bool:
+    """An indicator value's history: members whose grant covers the value's area."""
+    from saan.indicators.models import DataValue
+
+    if not target_id.isdigit():
+        return False
+    area_code = (
+        DataValue.objects.filter(pk=int(target_id)).values_list("area_id", flat=True).first()
+    )
+    return area_code is not None and permissions.member_of_area(user, area_code)
+
+
 # Which object histories a user may open, by target type. Types not listed answer 404.
 # Later apps add their types here with the same permission helpers their views use.
 HISTORY_RULES: dict[str, Callable[[Any, str], bool]] = {
@@ -38,6 +57,9 @@ HISTORY_RULES: dict[str, Callable[[Any, str], bool]] = {
     "partners.organisation": _signed_in,
     "partners.membership": _membership_visible,
     "accounts.apitoken": _token_owner,
+    "indicators.datavalue": _data_value_area_member,
+    "projects.project": _project_visible,
+    **forum_history_rules,
 }
 
 

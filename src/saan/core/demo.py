@@ -1,4 +1,5 @@
-"""Demo people and organisations: a believable cast for ขอนแก่น and the pilot provinces.
+"""Demo people and organisations: a believable cast for ขอนแก่น and the pilot provinces, and a
+work register for the programme's 13 provinces (``saan.projects.demo_data``).
 
 Idempotent: running it again finds everyone already there. Every write goes through the same
 services a person would use, acting as the demo administrator, so the demo's audit trail looks
@@ -14,8 +15,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from saan.areas.models import Area
+from saan.forums.demo_data import load_forums_demo
+from saan.indicators.demo_data import load_indicator_demo
 from saan.partners import services
 from saan.partners.models import Membership, Organisation, Role, Sector
+from saan.projects.demo_data import load_register
 
 DEMO_PASSWORD = "saan-demo-2568"
 
@@ -285,6 +289,9 @@ def load_demo() -> list[Persona]:
             services.membership_create(
                 actor=admin, user=user, role=p.role, organisation=org, area=area, title=p.title
             )
+    load_register(actor=admin)  # the work register
+    load_indicator_demo(admin)  # indicator values and their roll-ups
+    load_forums_demo()  # the central spaces of ขอนแก่น, ตราด and เชียงราย
     return PERSONAS
 
 

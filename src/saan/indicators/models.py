@@ -272,3 +272,77 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.area_code or 'TH'} {self.period}: {self.value}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("ตรวจแล้ว รอยืนยัน")
+    QUEUED = "queued", _("รอคิวบันทึก")
+    RUNNING = "running", _("กำลังบันทึก")
+    COMMITTED = "committed", _("บันทึกแล้ว")
+    FAILED = "failed", _("บันทึกไม่สำเร็จ")
+
+
+class IndicatorImport(models.Model):
+    """One file of indicator values on its way in (``saan.indicators.importing``): uploaded and
+    previewed, then committed in one transaction, by the person who uploaded it. ``content``
+    keeps the file between the preview and the commit (the commit reads and checks it again
+    under a lock, so it never trusts a stale preview); the command line leaves it empty.
+    ``counts`` holds the number of values per outcome, ``report`` the row outcomes (every
+    problem, and the first rows of each other outcome); ``progress_*`` and ``phase`` are what the
+    status page shows while a large file is written by a background task."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้นำเข้า"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicator_imports",
+    )
+    created_at = models.DateTimeField(_("เวลาที่อัปโหลด"), auto_now_add=True)
+    filename = models.CharField(_("ชื่อไฟล์"), max_length=255)
+    file_format = models.CharField(_("ชนิดไฟล์"), max_length=12, blank=True)
+    shape = models.CharField(_("รูปแบบตาราง"), max_length=16, blank=True)
+    content = models.BinaryField(_("ไฟล์"), blank=True, default=b"")
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    options = models.JSONField(_("ตัวเลือก"), default=dict, blank=True)
+    status = models.CharField(
+        _("สถานะ"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    row_count = models.PositiveIntegerField(_("จำนวนค่าที่อ่านได้"), default=0)
+    counts = models.JSONField(_("สรุปผล"), default=dict, blank=True)
+    report = models.JSONField(_("ผลรายแถว"), default=list, blank=True)
+    phase = models.CharField(_("ขั้นตอน"), max_length=20, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    committed_at = models.DateTimeField(_("เวลาที่บันทึก"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การนำเข้าข้อมูลตัวชี้วัด")
+        verbose_name_plural = _("การนำเข้าข้อมูลตัวชี้วัด")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ImportStatus]),
+                name="indicatorimport_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="committed", committed_at__isnull=False)
+                | (~Q(status="committed") & Q(committed_at__isnull=True)),
+                name="indicatorimport_committed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.COMMITTED, ImportStatus.FAILED)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))

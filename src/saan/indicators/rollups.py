@@ -30,17 +30,31 @@ def _levels_above(base_level: str) -> list[int]:
     return [n for n in (4, 2, 0) if n < base]
 
 
+_COUNTS: dict[tuple[str, int], tuple[int, dict[str, int]]] = {}
+
+
 def _expected_counts(base_level: str, length: int, prefixes: set[str] | None) -> dict[str, int]:
-    qs = Area.objects.filter(level=base_level)
-    if prefixes is not None:
-        q = Q(pk__in=[])
-        for p in prefixes:
-            q |= Q(code__startswith=p)
-        qs = qs.filter(q)
-    if length == 0:
-        return {"": qs.count()}
-    rows = qs.annotate(head=Substr("code", 1, length)).values("head").annotate(n=Count("code"))
-    return {r["head"]: r["n"] for r in rows}
+    """How many base-level areas lie under each prefix of ``length`` digits. The grouped counts
+    are kept per process and rebuilt when the number of base areas changes (a new area tree)."""
+    base = Area.objects.filter(level=base_level)
+    total = base.count()
+    cached = _COUNTS.get((base_level, length))
+    if cached is None or cached[0] != total:
+        if length == 0:
+            counts = {"": total}
+        else:
+            rows = (
+                base.annotate(head=Substr("code", 1, length))
+                .values("head")
+                .annotate(n=Count("code"))
+            )
+            counts = {r["head"]: r["n"] for r in rows}
+        cached = (total, counts)
+        _COUNTS[(base_level, length)] = cached
+    counts = cached[1]
+    if prefixes is None:
+        return counts
+    return {p: counts.get(p, 0) for p in prefixes}
 
 
 def dependents(indicator_ids: Iterable[int]) -> set[int]:

@@ -270,7 +270,9 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("รายการงบประมาณ")
         ordering = ["fiscal_year", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="budgetline_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="budgetline_amount_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(fiscal_year__gte=2500) & Q(fiscal_year__lte=2700),
                 name="budgetline_fiscal_year_is_be",
@@ -329,3 +331,170 @@ class ProjectNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_label}: {self.text[:40]}"
+
+
+# ------------------------------------------------------------------------ spreadsheet imports
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("อัปโหลดแล้ว")
+    MAPPED = "mapped", _("จับคู่คอลัมน์แล้ว")
+    PREVIEWED = "previewed", _("ตรวจสอบแล้ว รอยืนยัน")
+    COMMITTING = "committing", _("กำลังบันทึก")
+    COMMITTED = "committed", _("บันทึกแล้ว")
+    FAILED = "failed", _("ไม่สำเร็จ")
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet on its way into the work register: the file itself (kept so
+    every step, and a background worker, reads the same bytes), the header row and column
+    mapping chosen, the places the person picked for ambiguous names, and where it stands.
+
+    ``status`` moves uploaded → mapped → previewed → committing → committed (or failed). The
+    commit claims the batch by moving it from previewed to committing in one UPDATE, so a second
+    worker or a double click finds nothing to do. ``fingerprint`` is the previewed outcome of
+    every row: the commit re-checks the file and refuses if the outcome is no longer what the
+    person saw."""
+
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("หน่วยงานเจ้าของโครงการ"),
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(max_length=10, default="th")
+    file_name = models.CharField(_("ชื่อไฟล์"), max_length=255)
+    # Size-limited before it is stored: settings.SAAN_IMPORT_MAX_BYTES (20 MB by default).
+    file_content = models.BinaryField(editable=False)
+    file_size = models.PositiveIntegerField(default=0)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    sheet_name = models.CharField(_("แผ่นงาน"), max_length=200, blank=True)
+    sheet_names = models.JSONField(default=list, blank=True)
+    header_row = models.PositiveIntegerField(_("แถวหัวตาราง"), null=True, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    # Column index (as text) → ImportField value; "" means "do not import".
+    mapping = models.JSONField(_("การจับคู่คอลัมน์"), default=dict, blank=True)
+    # Place key (see importing.places) → the area code the person picked.
+    place_choices = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("สถานะ"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    phase = models.CharField(max_length=20, blank=True)  # "checking" / "writing" while it runs
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)  # outcome → number of rows
+    fingerprint = models.CharField(max_length=64, blank=True)
+    error = models.TextField(_("ข้อผิดพลาด"), blank=True)
+    report = models.JSONField(_("รายงาน"), default=dict, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    previewed_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("การนำเข้าไฟล์")
+        verbose_name_plural = _("การนำเข้าไฟล์")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=F("progress_total")),
+                name="importbatch_progress_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ImportStatus]),
+                name="importbatch_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="importbatch_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:import_status", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == ImportStatus.COMMITTING or (
+            self.queued_at is not None
+            and self.status in (ImportStatus.MAPPED, ImportStatus.PREVIEWED)
+        )
+
+
+class ImportOutcome(models.TextChoices):
+    CREATE = "create", _("สร้างใหม่")
+    UPDATE = "update", _("แก้ไข")
+    UNCHANGED = "unchanged", _("ไม่เปลี่ยนแปลง")
+    SKIPPED = "skipped", _("ข้าม")
+    REJECTED = "rejected", _("ไม่นำเข้า")
+
+
+class ImportRow(models.Model):
+    """What the import does (or did) with one spreadsheet row, and why: the preview the person
+    checks before committing and the report they download after."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField(_("แถวที่"))
+    outcome = models.CharField(_("ผล"), max_length=10, choices=ImportOutcome.choices)
+    title = models.CharField(_("ชื่อโครงการ"), max_length=500, blank=True)
+    ref_code = models.CharField(_("รหัสโครงการ"), max_length=64, blank=True)
+    place = models.CharField(_("พื้นที่"), max_length=500, blank=True)
+    # [{"column": "F", "header": "ตำบล", "message": "…", "fix": "…"}]
+    problems = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("แถวที่นำเข้า")
+        verbose_name_plural = _("แถวที่นำเข้า")
+        ordering = ["batch", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "row_number"], name="importrow_unique"),
+        ]
+        indexes = [models.Index(fields=["batch", "outcome", "row_number"], name="importrow_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row_number} {self.outcome}"
+
+
+class ColumnMapping(models.Model):
+    """What an organisation's spreadsheets mean by a column header, as a person last chose it:
+    suggested again the next time the same header text appears. ``field`` "" means "do not
+    import this column"."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="column_mappings"
+    )
+    header_key = models.CharField(max_length=200)  # importing.columns.header_key(text)
+    header_text = models.CharField(_("หัวคอลัมน์"), max_length=300)
+    field = models.CharField(_("ข้อมูล"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("การจับคู่คอลัมน์ที่จำไว้")
+        verbose_name_plural = _("การจับคู่คอลัมน์ที่จำไว้")
+        ordering = ["organisation", "header_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "header_key"], name="columnmapping_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.header_text} → {self.field or '-'}"

@@ -60,10 +60,15 @@ def test_an_editor_cannot_register_for_another_organisation_or_outside_its_area(
 
 def test_invalid_data_names_each_field(cast):
     with pytest.raises(ValidationError) as info:
-        project_create(actor=cast.admin, data=codi_elderly(
-            title=" ", area_codes=[], end_date=dt.date(2024, 1, 1),
-            budget_lines=[BudgetLineData(2025, Decimal("-1"), "planned")],
-        ))  # fmt: skip
+        project_create(
+            actor=cast.admin,
+            data=codi_elderly(
+                title=" ",
+                area_codes=[],
+                end_date=dt.date(2024, 1, 1),
+                budget_lines=[BudgetLineData(2025, Decimal("-1"), "planned")],
+            ),
+        )
     errors = info.value.message_dict
     assert set(errors) == {"title", "areas", "end_date", "budget_lines"}
     assert any("พ.ศ." in m for m in errors["budget_lines"])
@@ -79,8 +84,12 @@ def test_ref_code_is_unique_per_owner(cast):
 
 def test_update_bumps_version_and_audits_before_and_after(cast):
     project = project_create(actor=cast.somchai, data=codi_elderly())
-    project = project_update(actor=cast.somchai, project=project, expected_version=1,
-                             data=codi_elderly(status=Status.COMPLETED))  # fmt: skip
+    project = project_update(
+        actor=cast.somchai,
+        project=project,
+        expected_version=1,
+        data=codi_elderly(status=Status.COMPLETED),
+    )
     assert project.version == 2
     event = AuditEvent.objects.get(action="project.update")
     assert event.before["status"] == "ongoing" and event.after["status"] == "completed"
@@ -96,11 +105,19 @@ def test_an_update_that_changes_nothing_is_not_a_change(cast):
 
 def test_a_second_save_from_an_old_form_is_refused_with_what_changed(cast):
     project = project_create(actor=cast.somchai, data=codi_elderly())
-    project_update(actor=cast.admin, project=project, expected_version=1,
-                   data=codi_elderly(title="ชื่อใหม่จากผู้ดูแล"))  # fmt: skip
+    project_update(
+        actor=cast.admin,
+        project=project,
+        expected_version=1,
+        data=codi_elderly(title="ชื่อใหม่จากผู้ดูแล"),
+    )
     with pytest.raises(EditConflict) as info:
-        project_update(actor=cast.somchai, project=project, expected_version=1,
-                       data=codi_elderly(status=Status.COMPLETED))  # fmt: skip
+        project_update(
+            actor=cast.somchai,
+            project=project,
+            expected_version=1,
+            data=codi_elderly(status=Status.COMPLETED),
+        )
     assert [e.after["title"] for e in info.value.changes] == ["ชื่อใหม่จากผู้ดูแล"]
     assert Project.objects.get(pk=project.pk).status == Status.ONGOING
 
@@ -117,7 +134,10 @@ def test_coordinator_sees_but_cannot_rewrite_another_organisations_project(cast)
 @pytest.mark.parametrize(
     ("visibility", "seen_by"),
     [
-        (Visibility.PUBLIC, {"somchai", "malee", "niran", "prapaporn", "boonmee", "admin", "trat", "anon"}),
+        (
+            Visibility.PUBLIC,
+            {"somchai", "malee", "niran", "prapaporn", "boonmee", "admin", "trat", "anon"},
+        ),
         (Visibility.ALLIANCE, {"somchai", "malee", "prapaporn", "boonmee", "admin"}),
         (Visibility.PRIVATE, {"somchai", "prapaporn", "admin"}),
     ],
@@ -126,10 +146,21 @@ def test_who_sees_a_project_by_visibility(cast, visibility, seen_by):
     from django.contrib.auth.models import AnonymousUser
 
     project = project_create(actor=cast.somchai, data=codi_elderly(visibility=visibility))
-    people = {"somchai": cast.somchai, "malee": cast.malee, "niran": cast.niran,
-              "prapaporn": cast.coordinator, "boonmee": cast.volunteer, "admin": cast.admin,
-              "trat": cast.trat, "anon": AnonymousUser()}  # fmt: skip
-    seen = {name for name, user in people.items() if queries.visible_to(user).filter(pk=project.pk).exists()}
+    people = {
+        "somchai": cast.somchai,
+        "malee": cast.malee,
+        "niran": cast.niran,
+        "prapaporn": cast.coordinator,
+        "boonmee": cast.volunteer,
+        "admin": cast.admin,
+        "trat": cast.trat,
+        "anon": AnonymousUser(),
+    }
+    seen = {
+        name
+        for name, user in people.items()
+        if queries.visible_to(user).filter(pk=project.pk).exists()
+    }
     assert seen == seen_by
 
 

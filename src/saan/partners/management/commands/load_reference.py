@@ -1,6 +1,6 @@
 """``./saan manage load_reference``: the reference area groups (health regions, the alliance's
 programme and phases), the nine strategic partners, and the work register's themes and target
-groups. Creates what is missing; never
+groups, and the indicator catalogue. Creates what is missing; never
 overwrites what administrators edited."""
 
 import json
@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from saan.areas.services import load_area_groups
+from saan.indicators.catalogue import load_catalogue
 from saan.partners.services import load_partners
 from saan.projects.services import load_vocabulary
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         groups = load_area_groups(_data("saan.areas", "area_groups.json"))
         created, kept = load_partners(_data("saan.partners", "partners.json"))
         words, words_kept = load_vocabulary(_data("saan.projects", "vocabulary.json"))
+        indicators, indicators_kept = load_catalogue(_data("saan.indicators", "catalogue.json"))
         self.stdout.write(
             f"area groups: {groups.created} created ({groups.members} members), "
             f"{groups.kept} already present"
@@ -33,3 +35,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"themes and target groups: {words} created, {words_kept} already present"
         )
+        self.stdout.write(f"indicators: {indicators} created, {indicators_kept} already present")

@@ -1,0 +1,81 @@
+"""The API answers with the same rules as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from saan.accounts.services import token_create
+from saan.forums.models import bangkok_today
+from saan.forums.tests.conftest import make_meeting, resolve
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(cast: Any, wg: Any, private_wg: Any) -> dict[str, Any]:
+    today = bangkok_today()
+    m = make_meeting(cast, wg, today - dt.timedelta(days=20), number="ครั้งที่ 1/2569")
+    hidden = make_meeting(cast, private_wg, today - dt.timedelta(days=20))
+    return {
+        "meeting": m,
+        "late": resolve(cast, m, "มติเลยกำหนด", "พอช.", today - dt.timedelta(days=1)),
+        "later": resolve(cast, m, "มติปีหน้า", "สช.", today + dt.timedelta(days=300)),
+        "hidden": resolve(cast, hidden, "มติภายใน", "พอช.", today - dt.timedelta(days=1)),
+    }
+
+
+def test_lists_show_public_data_without_a_token(client: Any, data: dict[str, Any]) -> None:
+    body = client.get("/api/forums/resolutions", {"area": "40"}).json()
+    assert {r["text"] for r in body["items"]} == {"มติเลยกำหนด", "มติปีหน้า"}
+    overdue = client.get("/api/forums/resolutions", {"area": "40", "overdue": "true"}).json()
+    assert [r["text"] for r in overdue["items"]] == ["มติเลยกำหนด"]
+    assert overdue["items"][0]["overdue"] is True
+    mechanisms = client.get("/api/forums/mechanisms", {"area": "40"}).json()
+    assert [m["name"] for m in mechanisms] == ["คณะทำงานภาคีอาสาจังหวัดขอนแก่น"]
+    meeting = client.get(f"/api/forums/meetings/{data['meeting'].pk}").json()
+    assert meeting["number"] == "ครั้งที่ 1/2569" and len(meeting["resolutions"]) == 2
+
+
+def test_a_token_shows_what_its_owner_may_see(cast: Any, client: Any, data: dict[str, Any]) -> None:
+    _token, raw = token_create(actor=cast.somchai, name="สคริปต์")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    body = client.get("/api/forums/resolutions", {"area": "40"}, **auth).json()
+    assert body["count"] == 3
+    assert (
+        client.get("/api/forums/resolutions", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+    )
+
+
+def test_report_progress(cast: Any, client: Any, data: dict[str, Any]) -> None:
+    url = f"/api/forums/resolutions/{data['late'].pk}/progress"
+    payload = {"text": "เสร็จแล้ว", "new_status": "done"}
+    assert client.post(url, payload, content_type="application/json").status_code == 401
+    client.force_login(cast.malee)  # a viewer of สสส.: sees it, may not report
+    assert client.post(url, payload, content_type="application/json").status_code == 403
+    client.force_login(cast.trat)
+    hidden = f"/api/forums/resolutions/{data['hidden'].pk}/progress"
+    assert client.post(hidden, payload, content_type="application/json").status_code == 404
+    client.force_login(cast.somchai)
+    bad = client.post(url, {"text": "", "new_status": "done"}, content_type="application/json")
+    assert bad.status_code == 422 and "text" in bad.json()["errors"]
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "done" and body["overdue"] is False
+    assert body["progress"][0]["organisation"]["short_name"] == "พอช."
+
+
+def test_the_router_is_in_the_openapi_schema(client: Any) -> None:
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in (
+        "/api/forums/mechanisms",
+        "/api/forums/meetings/{meeting_id}",
+        "/api/forums/resolutions",
+        "/api/forums/resolutions/{resolution_id}/progress",
+        "/api/forums/agendas",
+        "/api/forums/charters/{charter_id}",
+    ):
+        assert path in paths, path

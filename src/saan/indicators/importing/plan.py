@@ -1,0 +1,546 @@
+"""From records to outcomes: every value of the file is looked up and checked, then compared
+with what is stored.
+
+Two passes. ``resolve`` reads the file and checks each value on its own and against the rest of
+the file (unknown indicator or area, period type, number, range, permission, duplicates); it
+needs no lock, so a background import reports progress while it runs. ``classify`` compares the
+values that passed with the stored ones (create / update / unchanged / conflict); a commit runs
+it inside its transaction, after locking, so what it writes is exactly what it compared.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from saan.areas.models import Area, Level
+from saan.areas.queries import search_areas
+from saan.core.thai import normalise_digits
+from saan.indicators.importing import cells
+from saan.indicators.importing import messages as msg
+from saan.indicators.importing.reading import OpenedFile
+from saan.indicators.importing.shapes import Layout, Record, fold_header, read_records
+from saan.indicators.models import Aggregation, DataValue, Indicator, State
+from saan.indicators.periods import PeriodError, parse_period
+from saan.indicators.services import can_enter, clean_number
+
+CREATE, UPDATE, UNCHANGED = msg.CREATE, msg.UPDATE, msg.UNCHANGED
+SKIPPED, CONFLICT, REJECTED = msg.SKIPPED, msg.CONFLICT, msg.REJECTED
+REPORT_LIMIT = 2000  # outcomes kept per kind for create / update / unchanged
+PROBLEM_LIMIT = 20000  # and for skipped / conflict / rejected
+BREAKDOWN_MAX = 40
+SOURCE_MAX = 300
+Progress = Callable[[int, int], None]
+Key = tuple[int, str, str, str]  # indicator id, area code, period, breakdown
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the person chose besides the file."""
+
+    indicator: str = ""  # for files without an indicator column
+    period: str = ""  # for files without a period column
+    skip_rejected: bool = False  # commit the rest when some values are refused
+    reopen: frozenset[int] = frozenset()  # ids of accepted values the file may change
+    report_limit: int | None = REPORT_LIMIT  # None keeps every outcome (the command line)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "period": self.period,
+            "skip_rejected": self.skip_rejected,
+            "reopen": sorted(self.reopen),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Options:
+        return cls(
+            indicator=data.get("indicator", ""),
+            period=data.get("period", ""),
+            skip_rejected=bool(data.get("skip_rejected")),
+            reopen=frozenset(int(i) for i in data.get("reopen", [])),
+        )
+
+
+class Outcome(NamedTuple):
+    """What happens to one value; ``column`` names the cell the message is about."""
+
+    row: int
+    column: str
+    kind: str
+    message: str
+    indicator: str = ""
+    area: str = ""
+    period: str = ""
+    breakdown: str = ""
+    value: str = ""
+    old: str = ""
+    value_id: int | None = None
+
+    def as_json(self) -> list[Any]:
+        return list(self)
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Outcome:
+        return cls(*data)
+
+
+class Entry(NamedTuple):
+    """A value that passed every check of its own: where it came from and what it says."""
+
+    row: int
+    column: str
+    value: Decimal
+    source: str
+
+
+class Change(NamedTuple):
+    """A value to write. ``old`` is the stored row for an update: (id, value, state, note,
+    source)."""
+
+    key: Key
+    value: Decimal
+    source: str
+    old: tuple[int, Decimal, str, str, str] | None
+
+
+def display(number: Decimal | None) -> str:
+    """A value as people read it: no trailing zeros, no exponent."""
+    if number is None:
+        return ""
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+class Report:
+    """Counts of every outcome, and the outcomes themselves up to the limits."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.counts: Counter[str] = Counter()
+        self.outcomes: list[Outcome] = []
+        self.limit = limit
+
+    def keep(self, kind: str) -> bool:
+        """Count one outcome of this kind; whether to keep it (build it only then)."""
+        self.counts[kind] += 1
+        if self.limit is None:
+            return True
+        cap = PROBLEM_LIMIT if kind in (SKIPPED, CONFLICT, REJECTED) else self.limit
+        return self.counts[kind] <= cap
+
+    def add(self, outcome: Outcome) -> None:
+        if self.keep(outcome.kind):
+            self.outcomes.append(outcome)
+
+
+# ------------------------------------------------------------------------------ look-ups
+
+
+class Catalogue:
+    """Indicators by code or Thai/English name, read once per import."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, Indicator] = {}
+        self.by_name: dict[str, Indicator] = {}
+        for indicator in Indicator.objects.all():
+            self.by_code[indicator.code] = indicator
+            self.by_name.setdefault(fold_header(indicator.code), indicator)
+            for name in (indicator.name_th, indicator.name_en):
+                if name:
+                    self.by_name.setdefault(fold_header(name), indicator)
+        self._cache: dict[str, Indicator | None] = {}
+
+    def find(self, text: str) -> Indicator | None:
+        try:
+            return self._cache[text]
+        except KeyError:
+            pass
+        found = self.by_code.get(text) or self.by_name.get(fold_header(text))
+        self._cache[text] = found
+        return found
+
+    def is_header(self, text: str) -> bool:
+        return bool(text) and self.find(text) is not None
+
+
+class Places:
+    """Areas by DOPA code or by name as people write it, each looked up once per import."""
+
+    def __init__(self) -> None:
+        self._levels: dict[str, str] | None = None
+        self._cache: dict[tuple[str, str], tuple[str | None, str]] = {}
+
+    @property
+    def levels(self) -> dict[str, str]:
+        """Every area's level by code: 8,441 pairs, read on the first code looked up."""
+        if self._levels is None:
+            self._levels = dict(Area.objects.values_list("code", "level"))
+        return self._levels
+
+    def find(self, text: str, level: str) -> tuple[str | None, str]:
+        """(area code, "") or (None, Thai reason)."""
+        key = (text, level)
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        result = self._find(text, level)
+        self._cache[key] = result
+        return result
+
+    def _find(self, text: str, level: str) -> tuple[str | None, str]:
+        compact = normalise_digits(text).replace(" ", "")
+        if compact.isdigit():
+            found = self.levels.get(compact)
+            if found is None:
+                return None, msg.unknown_area(text)
+            if found != level:
+                area = Area.objects.get(code=compact)
+                return None, msg.wrong_level(
+                    str(Level(level).label), area.full_name, str(Level(found).label)
+                )
+            return compact, ""
+        exact = [m for m in search_areas(text, level=level, fuzzy=False, limit=20) if m.rank == 0]
+        if len(exact) == 1:
+            return exact[0].area.code, ""
+        if len(exact) > 1:
+            codes = ", ".join(f"{m.area.code} {m.area.full_name}" for m in exact[:5])
+            return None, msg.ambiguous_area(text, codes)
+        guesses = search_areas(text, level=level, fuzzy=True, limit=1)
+        if guesses:
+            guess = guesses[0].area
+            place = " ".join(a.full_name for a in [guess, *reversed(guess.ancestors())])
+            return None, msg.unknown_area_guess(text, f"{place} ({guess.code})")
+        return None, msg.unknown_area(text)
+
+
+# ------------------------------------------------------------------------------- pass one
+
+
+@dataclass
+class Resolved:
+    """The file read and checked value by value: ``entries`` are the values that passed, in
+    file order; everything else is already in ``report``."""
+
+    layout: Layout
+    file_format: str
+    report: Report
+    entries: dict[Key, Entry] = field(default_factory=dict)
+    indicators: dict[int, Indicator] = field(default_factory=dict)
+    read: int = 0
+
+
+def resolve(
+    opened: OpenedFile,
+    *,
+    actor: Any,
+    options: Options,
+    progress: Progress | None = None,
+) -> Resolved:
+    catalogue = Catalogue()
+    places = Places()
+    layout, records = read_records(
+        opened,
+        is_indicator=catalogue.is_header,
+        default_indicator=options.indicator,
+        default_period=options.period,
+    )
+    report = Report(options.report_limit)
+    result = Resolved(layout=layout, file_format=opened.format, report=report)
+    entries = result.entries
+    indicators = result.indicators
+    allowed: dict[str, bool] = {}
+    periods: dict[tuple[str, str], tuple[str | None, str]] = {}
+    limits: dict[int, tuple[bool, Decimal | None, Decimal | None]] = {}
+    area_col = layout.area_col
+    last_row = 0
+    read = 0
+    for record in records:
+        read += 1
+        if progress is not None and record.row != last_row and record.row % 5000 == 0:
+            progress(record.row, layout.total)
+        last_row = record.row
+        outcome = _check(record, catalogue, places, allowed, periods, limits, actor, area_col)
+        if isinstance(outcome, Outcome):
+            report.add(outcome)
+            continue
+        key, entry, indicator = outcome
+        first = entries.get(key)
+        if first is not None:
+            report.add(
+                Outcome(
+                    record.row,
+                    record.value_col,
+                    REJECTED,
+                    msg.duplicate(first.row, first.column),
+                    indicator.code,
+                    key[1],
+                    key[2],
+                    key[3],
+                    display(entry.value),
+                )
+            )
+            continue
+        entries[key] = entry
+        indicators[key[0]] = indicator
+    result.read = read
+    if progress is not None:
+        progress(layout.total, layout.total)
+    return result
+
+
+def _stop(record: Record, kind: str, column: str, message: str, code: str = "") -> Outcome:
+    return Outcome(
+        record.row,
+        column,
+        kind,
+        message,
+        code or record.indicator,
+        record.area,
+        record.period,
+        record.breakdown,
+        cells.text(record.value),
+    )
+
+
+_NON_NEGATIVE = ("count", "amount", "percentage")
+
+
+def _limits(indicator: Indicator) -> tuple[bool, Decimal | None, Decimal | None]:
+    """What ``clean_number`` checks for this indicator, so the common value skips it."""
+    return (
+        indicator.value_type in _NON_NEGATIVE,
+        indicator.plausible_min,
+        indicator.plausible_max,
+    )
+
+
+def _check(
+    record: Record,
+    catalogue: Catalogue,
+    places: Places,
+    allowed: dict[str, bool],
+    periods: dict[tuple[str, str], tuple[str | None, str]],
+    limits: dict[int, tuple[bool, Decimal | None, Decimal | None]],
+    actor: Any,
+    area_col: str,
+) -> Outcome | tuple[Key, Entry, Indicator]:
+    """One value on its own: the outcome that stops it, or its key and entry. Checks run in
+    the order a person fixes a file: missing, indicator, area, permission, period, number."""
+    raw = record.value
+    if record.problem is not None:
+        return _stop(record, record.problem[0], record.value_col, record.problem[1])
+    if raw is None or type(raw) is str:
+        raw_text = cells.text(raw)
+        if cells.is_missing(raw_text):
+            return _stop(record, SKIPPED, record.value_col, msg.missing_value(raw_text))
+    ind_text = record.indicator
+    if not ind_text:
+        return _stop(record, REJECTED, record.indicator_col, msg.missing_indicator())
+    indicator = catalogue.find(ind_text)
+    if indicator is None:
+        return _stop(record, REJECTED, record.indicator_col, msg.unknown_indicator(ind_text))
+    code_of_indicator = indicator.code
+    if indicator.aggregation == Aggregation.RATIO:
+        return _stop(
+            record, REJECTED, record.indicator_col, msg.derived_indicator(), code_of_indicator
+        )
+    if not record.area:
+        return _stop(record, REJECTED, area_col, msg.missing_area(), code_of_indicator)
+    code, reason = places.find(record.area, indicator.base_level)
+    if code is None:
+        return _stop(record, REJECTED, area_col, reason, code_of_indicator)
+    permitted = allowed.get(code)
+    if permitted is None:
+        permitted = allowed[code] = can_enter(actor, code)
+    if not permitted:
+        return _stop(record, REJECTED, area_col, msg.no_permission(), code_of_indicator)
+    period_text = record.period
+    if not period_text:
+        return _stop(record, REJECTED, record.period_col, msg.missing_period(), code_of_indicator)
+    period_key = (period_text, indicator.period_type)
+    found = periods.get(period_key)
+    if found is None:
+        try:
+            found = (parse_period(period_text, indicator.period_type), "")
+        except PeriodError as exc:
+            found = (None, str(exc))
+        periods[period_key] = found
+    pid, reason = found
+    if pid is None:
+        return _stop(record, REJECTED, record.period_col, reason, code_of_indicator)
+    try:
+        number = cells.number(raw)
+    except cells.NotANumber:
+        message = msg.not_a_number(cells.text(raw))
+        return _stop(record, REJECTED, record.value_col, message, code_of_indicator)
+    except cells.TooLarge:
+        return _stop(record, REJECTED, record.value_col, msg.too_large(), code_of_indicator)
+    indicator_id: int = indicator.id
+    limit = limits.get(indicator_id)
+    if limit is None:
+        limit = limits[indicator_id] = _limits(indicator)
+    non_negative, low, high = limit
+    if (
+        (non_negative and number < 0)
+        or (low is not None and number < low)
+        or (high is not None and number > high)
+    ):
+        try:
+            clean_number(indicator, number)  # its messages, word for word
+        except ValidationError as exc:
+            message = "; ".join(exc.message_dict.get("value", exc.messages))
+            return _stop(record, REJECTED, record.value_col, message, code_of_indicator)
+    breakdown = record.breakdown
+    if len(breakdown) > BREAKDOWN_MAX:
+        return _stop(
+            record, REJECTED, record.value_col, msg.breakdown_too_long(), code_of_indicator
+        )
+    source = record.source
+    return (
+        (indicator_id, code, pid, breakdown),
+        Entry(record.row, record.value_col, number, source[:SOURCE_MAX] if source else ""),
+        indicator,
+    )
+
+
+# ------------------------------------------------------------------------------- pass two
+
+
+@dataclass
+class Plan:
+    """Everything a commit will do, and everything the preview shows."""
+
+    resolved: Resolved
+    creates: list[Change] = field(default_factory=list)
+    updates: list[Change] = field(default_factory=list)
+    reopened: int = 0
+
+    @property
+    def report(self) -> Report:
+        return self.resolved.report
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {kind: self.report.counts.get(kind, 0) for kind in msg.KINDS}
+        counts["reopened"] = self.reopened
+        counts["read"] = self.resolved.read
+        return counts
+
+    @property
+    def changes(self) -> list[Change]:
+        return self.creates + self.updates
+
+    @property
+    def pairs(self) -> set[tuple[int, str]]:
+        return {(c.key[0], c.key[2]) for c in self.changes}
+
+    @property
+    def area_codes(self) -> set[str]:
+        return {c.key[1] for c in self.changes}
+
+    def sorted_outcomes(self) -> list[Outcome]:
+        return sorted(self.report.outcomes, key=lambda o: (o.row, o.column))
+
+
+StoredRow = tuple[int, Decimal, str, str, str]  # id, value, state, note, source
+
+
+def stored_values(keys: Iterable[Key]) -> dict[Key, StoredRow]:
+    """The stored values for these keys, read in one query with the database cursor (the ORM's
+    per-row conversions cost more than the query at a million rows)."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    indicator_ids = sorted({k[0] for k in keys})
+    periods = sorted({k[2] for k in keys})
+    codes = sorted({k[1] for k in keys})
+    table = connection.ops.quote_name(DataValue._meta.db_table)
+    sql = (
+        f"SELECT indicator_id, area_id, period, breakdown, id, value, state, note, source_note "  # noqa: S608
+        f"FROM {table} WHERE indicator_id IN ({', '.join(['%s'] * len(indicator_ids))}) "
+        f"AND period IN ({', '.join(['%s'] * len(periods))})"
+    )
+    params: list[Any] = [*indicator_ids, *periods]
+    if len(codes) <= 500:
+        sql += f" AND area_id IN ({', '.join(['%s'] * len(codes))})"
+        params += codes
+    found: dict[Key, StoredRow] = {}
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20000):
+            for ind, area, period, breakdown, pk, value, state, note, source in rows:
+                if not postgres:  # SQLite hands back a float or an int
+                    value = cells.number(value)
+                found[(ind, area, period, breakdown)] = (pk, value, state, note, source)
+    return found
+
+
+def classify(resolved: Resolved, options: Options) -> Plan:
+    plan = Plan(resolved=resolved)
+    report = resolved.report
+    keep = report.keep
+    stored = stored_values(resolved.entries)
+    codes = {i: ind.code for i, ind in resolved.indicators.items()}
+    reopen = options.reopen
+
+    def outcome(
+        key: Key, entry: Entry, kind: str, message: str = "", old: str = "", pk: int | None = None
+    ) -> Outcome:
+        return Outcome(
+            entry.row,
+            entry.column,
+            kind,
+            message,
+            codes[key[0]],
+            key[1],
+            key[2],
+            key[3],
+            display(entry.value),
+            old,
+            pk,
+        )
+
+    for key, entry in resolved.entries.items():
+        new = entry.value
+        current = stored.get(key)
+        if current is None:
+            plan.creates.append(Change(key, new, entry.source, None))
+            if keep(CREATE):
+                report.outcomes.append(outcome(key, entry, CREATE))
+            continue
+        pk, old, state, _note, old_source = current
+        same_value = old == new
+        if same_value and (
+            not entry.source or entry.source == old_source or state == State.ACCEPTED
+        ):
+            if keep(UNCHANGED):
+                report.outcomes.append(outcome(key, entry, UNCHANGED, "", display(old), pk))
+            continue
+        if state == State.ACCEPTED and not same_value:
+            if pk not in reopen:
+                if keep(CONFLICT):
+                    report.outcomes.append(
+                        outcome(key, entry, CONFLICT, msg.accepted_conflict(), display(old), pk)
+                    )
+                continue
+            plan.reopened += 1
+            plan.updates.append(Change(key, new, entry.source or old_source, current))
+            if keep(UPDATE):
+                report.outcomes.append(
+                    outcome(key, entry, UPDATE, msg.reopened(), display(old), pk)
+                )
+            continue
+        plan.updates.append(Change(key, new, entry.source or old_source, current))
+        if keep(UPDATE):
+            report.outcomes.append(outcome(key, entry, UPDATE, "", display(old), pk))
+    return plan
