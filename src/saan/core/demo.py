@@ -8,6 +8,7 @@ like real use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,7 +237,7 @@ def _org(name: str) -> Organisation:
 
 
 @transaction.atomic
-def load_demo() -> list[Persona]:
+def load_demo(say: Callable[[str], None] | None = None) -> list[Persona]:
     """Create the demo cast (idempotent). Needs ``load_areas`` and ``load_reference`` first."""
     User = get_user_model()
     admin_spec = PERSONAS[0]
@@ -289,9 +290,13 @@ def load_demo() -> list[Persona]:
             services.membership_create(
                 actor=admin, user=user, role=p.role, organisation=org, area=area, title=p.title
             )
-    load_register(actor=admin)  # the work register
-    load_indicator_demo(admin)  # indicator values and their roll-ups
-    load_forums_demo()  # the central spaces of ขอนแก่น, ตราด and เชียงราย
+    tell = say or (lambda _message: None)
+    tell("ทะเบียนงานของ 13 จังหวัด / the work register (1/3)")
+    load_register(actor=admin)
+    tell("ข้อมูลตัวชี้วัดทุกตำบลและการรวมค่า / indicator values and roll-ups (2/3)")
+    load_indicator_demo(admin)
+    tell("พื้นที่กลางของขอนแก่น ตราด เชียงราย / the central spaces (3/3)")
+    load_forums_demo()
     return PERSONAS
 
 

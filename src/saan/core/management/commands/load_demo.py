@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = "Load demo people and organisations (idempotent) and print their sign-ins."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        personas = load_demo()
+        self.stdout.write("กำลังโหลดข้อมูลตัวอย่าง (ครั้งแรกใช้เวลาราวหนึ่งนาที) / loading demo data")
+        personas = load_demo(say=lambda message: self.stdout.write(f"  … {message}"))
         self.stdout.write(
             self.style.SUCCESS("ผู้ใช้ตัวอย่าง / demo sign-ins") + f"  (password: {DEMO_PASSWORD})"
         )
