@@ -177,7 +177,7 @@ class MechanismMember(models.Model):
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("นัดประชุม")
     HELD = "held", _("ประชุมแล้ว")
-    CANCELLED = "cancelled", _("ยกเลิก")
+    CANCELLED = "cancelled", _("ยกเลิกแล้ว")
 
 
 class Meeting(models.Model):

@@ -76,7 +76,7 @@ class Status(models.TextChoices):
     PLANNED = "planned", _("วางแผน")
     ONGOING = "ongoing", _("กำลังดำเนินการ")
     COMPLETED = "completed", _("เสร็จสิ้น")
-    CANCELLED = "cancelled", _("ยกเลิก")
+    CANCELLED = "cancelled", _("ยกเลิกแล้ว")
 
 
 class Visibility(models.TextChoices):
