@@ -418,12 +418,12 @@ def periods_with_data(indicators: Iterable[Indicator] | None = None) -> list[str
 
 
 def periods_of_area(code: str) -> list[str]:
-    """Periods with values reported in the area or under it, oldest first."""
-    return sort_periods(
-        DataValue.objects.filter(area__code__startswith=code)
-        .values_list("period", flat=True)
-        .distinct()
-    )
+    """Periods with values reported in the area or under it, oldest first. Read from the
+    stored roll-ups (one index range) and the area's own values, never by scanning every value
+    under the area: at national scale that scan is millions of rows."""
+    rolled = Rollup.objects.filter(area_code=code).values_list("period", flat=True).distinct()
+    own = DataValue.objects.filter(area_id=code).values_list("period", flat=True).distinct()
+    return sort_periods(set(rolled) | set(own))
 
 
 # ------------------------------------------------------------------------------- coverage
