@@ -8,6 +8,9 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from django.db.models import Count
+from django.db.models.functions import Substr
+
 from saan.areas.models import Area, AreaGroup, AreaGroupMember, GroupKind, Level
 
 
@@ -47,13 +50,35 @@ def programme_phases(programme: AreaGroup | None = None) -> list[AreaGroup]:
     )
 
 
+_COUNTS: tuple[int, dict[str, dict[str, int]]] | None = None
+
+
+def _counts_by_province(total_areas: int) -> dict[str, dict[str, int]]:
+    """Districts and subdistricts per province, grouped in the database and kept per process:
+    they change only when ``load_areas`` loads a new tree (then the area count changes)."""
+    global _COUNTS
+    if _COUNTS is None or _COUNTS[0] != total_areas:
+        counts: dict[str, dict[str, int]] = {}
+        rows = (
+            Area.objects.exclude(level=Level.PROVINCE)
+            .annotate(province=Substr("code", 1, 2))
+            .values("province", "level")
+            .annotate(n=Count("code"))
+            .order_by()
+        )
+        for row in rows:
+            counts.setdefault(row["province"], {"district": 0, "subdistrict": 0})[row["level"]] = (
+                row["n"]
+            )
+        _COUNTS = (total_areas, counts)
+    return _COUNTS[1]
+
+
 def province_tiles() -> tuple[list[ProvinceTile], list[AreaGroup]]:
     """Every province with its grid cell, phase, mentor, mentees and health zone."""
     layout = tile_layout()["tiles"]
     provinces = {a.code: a for a in Area.objects.provinces()}
-    counts: dict[str, dict[str, int]] = {}
-    for code, level in Area.objects.exclude(level=Level.PROVINCE).values_list("code", "level"):
-        counts.setdefault(code[:2], {"district": 0, "subdistrict": 0})[level] += 1
+    counts = _counts_by_province(Area.objects.count())
     tiles = {
         code: ProvinceTile(
             area=area,
