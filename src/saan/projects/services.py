@@ -6,7 +6,7 @@ and audit in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -91,69 +91,9 @@ class EditConflict(Exception):
 
 def validate(data: ProjectData) -> dict[str, list[str]]:
     """Field → Thai messages for everything wrong with ``data`` (empty when it is fine).
-    Shared by forms, the API and the importer, so every door gives the same answers."""
-    errors: dict[str, list[str]] = {}
-
-    def add(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
-
-    if not data.title.strip():
-        add("title", _("กรุณาใส่ชื่อโครงการ"))
-    elif len(data.title) > 500:
-        add("title", _("ชื่อโครงการยาวเกิน 500 ตัวอักษร"))
-    if len(data.ref_code) > 64:
-        add("ref_code", _("รหัสโครงการยาวเกิน 64 ตัวอักษร"))
-    if data.status not in Status.values:
-        add("status", _("สถานะไม่ถูกต้อง"))
-    if data.visibility not in Visibility.values:
-        add("visibility", _("การเปิดเผยไม่ถูกต้อง"))
-    if data.start_date and data.end_date and data.end_date < data.start_date:
-        add("end_date", _("วันสิ้นสุดต้องไม่ก่อนวันเริ่ม"))
-    if not Organisation.objects.filter(pk=data.owner_id).exists():
-        add("owner", _("ไม่พบหน่วยงานเจ้าของโครงการ"))
-    if not data.area_codes:
-        add("areas", _("กรุณาระบุพื้นที่ดำเนินการอย่างน้อยหนึ่งพื้นที่"))
-    else:
-        known = set(Area.objects.filter(code__in=data.area_codes).values_list("code", flat=True))
-        for code in data.area_codes:
-            if code not in known:
-                add("areas", _("ไม่พบพื้นที่รหัส %(code)s") % {"code": code})
-    if data.theme_ids:
-        known_themes = set(Theme.objects.filter(pk__in=data.theme_ids).values_list("pk", flat=True))
-        if set(data.theme_ids) - known_themes:
-            add("themes", _("ไม่พบประเด็นงานที่เลือก"))
-    org_ids = {o for o, _role in data.roles} | {
-        b.source_id for b in data.budget_lines if b.source_id is not None
-    }
-    if org_ids - set(Organisation.objects.filter(pk__in=org_ids).values_list("pk", flat=True)):
-        add("roles", _("ไม่พบองค์กรที่ระบุ"))
-    for _org, role in data.roles:
-        if role not in OrgRole.values:
-            add("roles", _("บทบาทขององค์กรไม่ถูกต้อง"))
-    group_ids = [t.target_group_id for t in data.targets]
-    if len(set(group_ids)) != len(group_ids):
-        add("targets", _("กลุ่มเป้าหมายซ้ำกัน"))
-    if set(group_ids) - set(
-        TargetGroup.objects.filter(pk__in=group_ids).values_list("pk", flat=True)
-    ):
-        add("targets", _("ไม่พบกลุ่มเป้าหมายที่ระบุ"))
-    for t in data.targets:
-        if (t.planned is not None and t.planned < 0) or (t.reached is not None and t.reached < 0):
-            add("targets", _("จำนวนคนต้องไม่ติดลบ"))
-    for i, line in enumerate(data.budget_lines, start=1):
-        where = _("งบประมาณรายการที่ %(n)s") % {"n": i}
-        if line.amount is None or line.amount < 0:
-            add("budget_lines", _("%(where)s: จำนวนเงินต้องไม่ติดลบ") % {"where": where})
-        elif line.amount >= Decimal("1e14"):
-            add("budget_lines", _("%(where)s: จำนวนเงินมากเกินจริง") % {"where": where})
-        if not 2500 <= line.fiscal_year <= 2700:
-            add(
-                "budget_lines",
-                _("%(where)s: ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2568") % {"where": where},
-            )
-        if line.stage not in Stage.values:
-            add("budget_lines", _("%(where)s: สถานะงบไม่ถูกต้อง") % {"where": where})
-    return errors
+    Shared by forms, the API and the importer, so every door gives the same answers; the
+    importer checks many at once with ``validate_many``, which this is the one-item case of."""
+    return validate_many([data])[0]
 
 
 # ------------------------------------------------------------------------------- snapshots
@@ -178,29 +118,7 @@ def _iso(value: Any) -> Any:
 def data_snapshot(data: ProjectData) -> dict[str, Any]:
     """A comparable, JSON-safe picture of project data: equal snapshots mean nothing changed
     (how a re-import knows a row is unchanged)."""
-    raw = asdict(data)
-    snap: dict[str, Any] = {name: _iso(raw[name]) for name in PROJECT_FIELDS}
-    snap["area_codes"] = sorted(set(data.area_codes))
-    snap["theme_ids"] = sorted(set(data.theme_ids))
-    snap["roles"] = sorted({(o, r) for o, r in data.roles} | {(data.owner_id, OrgRole.LEAD.value)})
-    snap["targets"] = sorted((t.target_group_id, t.planned, t.reached) for t in data.targets)
-    snap["budget_lines"] = sorted(
-        (
-            b.fiscal_year,
-            str(Decimal(b.amount).quantize(Decimal("0.01"))),
-            b.stage,
-            b.source_id or 0,
-            b.note,
-        )
-        for b in data.budget_lines
-    )
-    snap["contacts"] = sorted(tuple(sorted(c.items())) for c in data.contacts)
-    snap["links"] = sorted(tuple(sorted(link.items())) for link in data.links)
-    # JSON turns tuples into lists; do it now so stored and fresh snapshots compare equal.
-    return {
-        k: [list(x) if isinstance(x, tuple) else x for x in v] if isinstance(v, list) else v
-        for k, v in snap.items()
-    }
+    return snapshot_quick(data)
 
 
 def project_data(project: Project) -> ProjectData:
