@@ -5,6 +5,7 @@ run it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -107,6 +108,33 @@ def _flash_errors(request: HttpRequest, exc: ValidationError | PermissionDenied)
     texts = getattr(exc, "messages", None) or [str(exc)]
     for text in texts:
         messages.error(request, text)
+
+
+def _submit(
+    request: HttpRequest,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    invalid: str | None = None,
+) -> None:
+    """The small POST-only forms on meeting, resolution and charter pages: a valid form goes to
+    its service (``write`` gets the cleaned data), and the outcome is said in a message: ``done``,
+    the service's refusal, ``invalid``, or the form's own field messages."""
+    if not form.is_valid():
+        if invalid is not None:
+            messages.error(request, invalid)
+            return
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return
+    try:
+        write(form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, done)
 
 
 def _form_page(
@@ -492,16 +520,13 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, run=True)
-    form = forms.AgendaItemForm(request.POST, mechanism=meeting.mechanism)
-    if form.is_valid():
-        try:
-            services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("เพิ่มระเบียบวาระแล้ว"))
-    else:
-        messages.error(request, _("กรุณาใส่ชื่อเรื่อง"))
+    _submit(
+        request,
+        forms.AgendaItemForm(request.POST, mechanism=meeting.mechanism),
+        lambda data: services.agenda_item_add(actor=request.user, meeting=meeting, **data),
+        done=_("เพิ่มระเบียบวาระแล้ว"),
+        invalid=_("กรุณาใส่ชื่อเรื่อง"),
+    )
     return redirect(reverse("forums:meeting", args=[meeting.pk]) + "#agenda")
 
 
@@ -552,18 +577,12 @@ def agenda_picture(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, run=True)
-    form = forms.AttendanceForm(request.POST, mechanism=meeting.mechanism)
-    if form.is_valid():
-        try:
-            services.attendance_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("บันทึกผู้เข้าร่วมแล้ว"))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+    _submit(
+        request,
+        forms.AttendanceForm(request.POST, mechanism=meeting.mechanism),
+        lambda data: services.attendance_add(actor=request.user, meeting=meeting, **data),
+        done=_("บันทึกผู้เข้าร่วมแล้ว"),
+    )
     return redirect(reverse("forums:meeting", args=[meeting.pk]) + "#attendance")
 
 
@@ -714,22 +733,19 @@ def progress_report(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = _resolution(request, pk)
     if not queries.can_report_progress(request.user, resolution):
         raise Http404
-    form = forms.ProgressForm(request.POST)
-    if form.is_valid():
-        try:
-            services.progress_report(
-                actor=request.user,
-                resolution=resolution,
-                text=form.cleaned_data["text"],
-                new_status=form.cleaned_data["new_status"],
-                reported_on=form.cleaned_data["reported_on"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("บันทึกความคืบหน้าแล้ว"))
-    else:
-        messages.error(request, _("กรุณาเขียนความคืบหน้า"))
+    _submit(
+        request,
+        forms.ProgressForm(request.POST),
+        lambda data: services.progress_report(
+            actor=request.user,
+            resolution=resolution,
+            text=data["text"],
+            new_status=data["new_status"],
+            reported_on=data["reported_on"],
+        ),
+        done=_("บันทึกความคืบหน้าแล้ว"),
+        invalid=_("กรุณาเขียนความคืบหน้า"),
+    )
     return redirect(resolution)
 
 
@@ -937,16 +953,13 @@ def charter_text(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def charter_sign(request: HttpRequest, pk: int) -> HttpResponse:
     charter = _charter(request, pk, run=True)
-    form = forms.SignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.charter_sign(actor=request.user, charter=charter, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("บันทึกการลงนามแล้ว"))
-    else:
-        messages.error(request, _("กรุณาเลือกองค์กรและวันที่ลงนาม"))
+    _submit(
+        request,
+        forms.SignForm(request.POST),
+        lambda data: services.charter_sign(actor=request.user, charter=charter, **data),
+        done=_("บันทึกการลงนามแล้ว"),
+        invalid=_("กรุณาเลือกองค์กรและวันที่ลงนาม"),
+    )
     return redirect(charter)
 
 
@@ -954,16 +967,13 @@ def charter_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
     charter = _charter(request, pk, run=True)
-    form = forms.CommitmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.commitment_add(actor=request.user, charter=charter, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("เพิ่มข้อตกลงแล้ว"))
-    else:
-        messages.error(request, _("กรุณาเขียนข้อตกลง"))
+    _submit(
+        request,
+        forms.CommitmentForm(request.POST),
+        lambda data: services.commitment_add(actor=request.user, charter=charter, **data),
+        done=_("เพิ่มข้อตกลงแล้ว"),
+        invalid=_("กรุณาเขียนข้อตกลง"),
+    )
     return redirect(charter)
 
 
@@ -1040,21 +1050,15 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _upload(request: HttpRequest, parent: Meeting | Charter | PolicyProposal) -> HttpResponse:
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(
-                actor=request.user,
-                parent=parent,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("แนบไฟล์แล้ว"))
-    else:
-        messages.error(request, _("กรุณาเลือกไฟล์"))
+    _submit(
+        request,
+        forms.AttachmentForm(request.POST, request.FILES),
+        lambda data: services.attachment_add(
+            actor=request.user, parent=parent, upload=data["file"], title=data["title"]
+        ),
+        done=_("แนบไฟล์แล้ว"),
+        invalid=_("กรุณาเลือกไฟล์"),
+    )
     return redirect(parent.get_absolute_url() + "#attachments")
 
 
