@@ -1,9 +1,50 @@
 """The audit trail: one row for every change, written by the service that makes the change."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# What each action verb means, for people reading a history page; actions are
+# "<thing>.<verb>" and the thing is named by the target's model.
+VERBS = {
+    "create": _("สร้าง"),
+    "update": _("แก้ไข"),
+    "delete": _("ลบ"),
+    "set": _("บันทึกค่า"),
+    "verify": _("สอบทาน"),
+    "accept": _("รับรอง"),
+    "return": _("ส่งกลับให้แก้ไข"),
+    "import": _("นำเข้าข้อมูล"),
+    "commit": _("บันทึกการนำเข้า"),
+    "load": _("โหลดข้อมูลอ้างอิง"),
+    "demo_load": _("โหลดข้อมูลตัวอย่าง"),
+    "revoke": _("เพิกถอน"),
+    "note": _("บันทึกความเห็น"),
+    "progress": _("รายงานความคืบหน้า"),
+    "remind": _("ส่งการเตือน"),
+    "carry_forward": _("นำมติค้างเข้าวาระ"),
+    "new_version": _("สร้างฉบับใหม่"),
+    "edit_text": _("แก้ไขเนื้อหา"),
+    "sign": _("ลงนาม"),
+    "add": _("เพิ่ม"),
+    "remove": _("นำออก"),
+    "agenda_add": _("เพิ่มระเบียบวาระ"),
+    "agenda_remove": _("นำระเบียบวาระออก"),
+    "attendance_add": _("บันทึกผู้เข้าร่วม"),
+    "attendance_remove": _("นำผู้เข้าร่วมออก"),
+    "area_picture": _("แนบภาพรวมข้อมูลพื้นที่"),
+    "member_add": _("เพิ่มสมาชิก"),
+    "member_update": _("แก้ไขสมาชิก"),
+    "member_end": _("สิ้นสุดสมาชิกภาพ"),
+    "member_set": _("บันทึกพื้นที่ในกลุ่ม"),
+    "member_remove": _("นำพื้นที่ออกจากกลุ่ม"),
+    "goal_add": _("เพิ่มเป้าหมาย"),
+    "goal_update": _("แก้ไขเป้าหมาย"),
+    "commitment_add": _("เพิ่มข้อตกลง"),
+    "commitment_status": _("เปลี่ยนสถานะข้อตกลง"),
+}
 
 
 class AuditEvent(models.Model):
@@ -45,6 +86,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+    @property
+    def action_label(self) -> str:
+        """``แก้ไข · องค์กรภาคี`` for ``organisation.update``; the raw code when unknown."""
+        verb = VERBS.get(self.action.rpartition(".")[2])
+        if verb is None:
+            return self.action
+        try:
+            thing = apps.get_model(self.target_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return str(verb)
+        return f"{verb} · {thing}"
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for every field whose value differs, in a stable order."""

@@ -59,6 +59,7 @@ class TestHistoryPages:
             f"/history/partners.organisation/{cast.community_council.pk}/"
         ).content.decode()
         assert "organisation.update" in page and "สอช.สาวะถี" in page and "ประภาพร" in page
+        assert "แก้ไข · องค์กรภาคี" in page  # the action in words, not only its code
 
     def test_area_history_covers_everything_under_the_area(self, client, cast):
         services.organisation_update(
