@@ -108,6 +108,15 @@ def label(pid: str, *, english: bool = False) -> str:
     return f"พ.ศ. {be_year(start.year)}"
 
 
+def short_label(pid: str, *, english: bool = False) -> str:
+    """A chart axis label: a fiscal year is just its พ.ศ. year (``2568``, ``FY2568``); other
+    periods as ``label`` shows them."""
+    if period_type_of(pid) == PeriodType.FISCAL_YEAR:
+        year = str(be_year(period_range(pid)[1].year))
+        return f"FY{year}" if english else year
+    return label(pid, english=english)
+
+
 _MONTH_WORDS = {
     **{name: i + 1 for i, name in enumerate(MONTHS_TH_LONG)},
     **{name.replace(".", ""): i + 1 for i, name in enumerate(MONTHS_TH_SHORT)},

@@ -24,7 +24,13 @@ from saan.core.thai import fiscal_year, normalise_digits
 from saan.indicators import charts, queries, services
 from saan.indicators.forms import NoteForm, ReturnForm, ValueForm
 from saan.indicators.models import Aggregation, DataValue, Indicator, Source, State
-from saan.indicators.periods import fiscal_year_period, label, period_range, period_type_of
+from saan.indicators.periods import (
+    fiscal_year_period,
+    label,
+    period_range,
+    period_type_of,
+    short_label,
+)
 
 
 def _english(request: HttpRequest) -> bool:
@@ -300,7 +306,7 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
     dim_rows = [row(i) for i in dims]
 
     # Trends: rates and means drawn against the province and the country; totals in the table.
-    labels = [_period_label(request, p).replace("ปีงบประมาณ ", "") for p in periods]
+    labels = [short_label(p, english=_english(request)) for p in periods]
     trend_columns = [columns[0]]
     if area.level != Level.PROVINCE:
         trend_columns.append(next(c for c in columns if len(c.code) == 2 and c.group is None))

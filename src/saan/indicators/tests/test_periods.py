@@ -53,3 +53,11 @@ def test_ranges_and_labels():
     assert label("2025Q1") == "ไตรมาส 1/2568"
     assert label("202503") == "มี.ค. 2568"
     assert label("2025") == "พ.ศ. 2568"
+
+
+def test_short_labels_for_chart_axes():
+    from saan.indicators.periods import short_label
+
+    assert short_label("2024Oct") == "2568"
+    assert short_label("2024Oct", english=True) == "FY2568"
+    assert short_label("2025Q1") == "ไตรมาส 1/2568"
