@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -230,16 +229,14 @@ def _preview_or_queue(request: HttpRequest, batch: ImportBatch, *, data_rows: in
     if data_rows < plan.INLINE_ROWS:
         plan.preview(actor=signed_in_user(request), batch=batch)
         return redirect("projects:import_preview", pk=batch.pk)
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        queued_at=timezone.now(), phase="checking", progress_done=0, progress_total=data_rows
-    )
+    plan.mark_queued(batch, checking_rows=data_rows)
     transaction.on_commit(lambda: _enqueue(tasks.preview_import, batch.pk))
     return redirect("projects:import_status", pk=batch.pk)
 
 
 def _enqueue(task: Any, batch_id: int) -> None:
     result = task.enqueue(batch_id)
-    ImportBatch.objects.filter(pk=batch_id).update(task_id=str(result.id)[:64])
+    plan.remember_task(batch_id, str(result.id))
 
 
 # ------------------------------------------------------------------------------- preview
@@ -341,7 +338,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     if (batch.progress_total or 0) < plan.INLINE_ROWS:
         plan.commit(batch_id=batch.pk)
         return redirect("projects:import_status", pk=batch.pk)
-    ImportBatch.objects.filter(pk=batch.pk).update(queued_at=timezone.now())
+    plan.mark_queued(batch)
     transaction.on_commit(lambda: _enqueue(tasks.commit_import, batch.pk))
     return redirect("projects:import_status", pk=batch.pk)
 

@@ -860,6 +860,19 @@ def _lock_owners(plan: Plan) -> None:
         list(Organisation.objects.select_for_update().filter(pk__in=owners).values_list("pk"))
 
 
+def mark_queued(batch: ImportBatch, *, checking_rows: int | None = None) -> None:
+    """Note that the batch waits for the worker: to be checked (``checking_rows`` rows) or,
+    without it, to be written. The status page shows this until the task starts."""
+    values: dict[str, Any] = {"queued_at": timezone.now()}
+    if checking_rows is not None:
+        values.update(phase="checking", progress_done=0, progress_total=checking_rows)
+    ImportBatch.objects.filter(pk=batch.pk).update(**values)
+
+
+def remember_task(batch_id: int, task_id: str) -> None:
+    ImportBatch.objects.filter(pk=batch_id).update(task_id=task_id[:64])
+
+
 def claim(batch_id: int) -> bool:
     """Move a previewed batch to committing; False if it is not (any more) previewed."""
     return bool(
