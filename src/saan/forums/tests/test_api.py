@@ -79,3 +79,37 @@ def test_the_router_is_in_the_openapi_schema(client: Any) -> None:
         "/api/forums/charters/{charter_id}",
     ):
         assert path in paths, path
+
+
+def test_listing_mechanisms_costs_the_same_queries_for_more_mechanisms(
+    client: Any, cast: Any
+) -> None:
+    """No query per mechanism: listing five mechanisms with members costs what listing one does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from saan.forums import services
+    from saan.forums.tests.conftest import make_mechanism
+    from saan.partners.models import Sector
+
+    def seat_two(mechanism: Any) -> None:
+        for name in ("สมศรี ใจงาม", "ประยุทธ มั่นคง"):
+            services.member_add(
+                actor=cast.coordinator,
+                mechanism=mechanism,
+                person_name=name,
+                sector=Sector.CIVIL_SOCIETY,
+                term_start=bangkok_today(),
+            )
+
+    seat_two(make_mechanism(cast, name="กลไกที่ 1"))
+    with CaptureQueriesContext(connection) as one:
+        first = client.get("/api/forums/mechanisms")
+    for n in range(2, 6):
+        seat_two(make_mechanism(cast, name=f"กลไกที่ {n}"))
+    with CaptureQueriesContext(connection) as five:
+        response = client.get("/api/forums/mechanisms")
+    assert first.status_code == response.status_code == 200
+    assert len(response.json()) == 5
+    assert all(len(m["members"]) == 2 for m in response.json())
+    assert len(five.captured_queries) == len(one.captured_queries)
