@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "saan.projects",
     "saan.indicators",
     "saan.forums",
+    "saan.overlaps",
+    "saan.plans",
+    "saan.funds",
 ]
 
 MIDDLEWARE = [

@@ -17,9 +17,12 @@ from django.db import transaction
 
 from saan.areas.models import Area
 from saan.forums.demo_data import load_forums_demo
+from saan.funds.demo_data import load_funds_demo
 from saan.indicators.demo_data import load_indicator_demo
+from saan.overlaps.demo_data import load_overlaps_demo
 from saan.partners import services
 from saan.partners.models import Membership, Organisation, Role, Sector
+from saan.plans.demo_data import load_plans_demo
 from saan.projects.demo_data import load_register
 
 DEMO_PASSWORD = "saan-demo-2568"
@@ -291,12 +294,18 @@ def load_demo(say: Callable[[str], None] | None = None) -> list[Persona]:
                 actor=admin, user=user, role=p.role, organisation=org, area=area, title=p.title
             )
     tell = say or (lambda _message: None)
-    tell("ทะเบียนงานของ 13 จังหวัด / the work register (1/3)")
+    tell("ทะเบียนงานของ 13 จังหวัด / the work register (1/6)")
     load_register(actor=admin)
-    tell("ข้อมูลตัวชี้วัดทุกตำบลและการรวมค่า / indicator values and roll-ups (2/3)")
+    tell("ข้อมูลตัวชี้วัดทุกตำบลและการรวมค่า / indicator values and roll-ups (2/6)")
     load_indicator_demo(admin)
-    tell("พื้นที่กลางของขอนแก่น ตราด เชียงราย / the central spaces (3/3)")
+    tell("พื้นที่กลางของขอนแก่น ตราด เชียงราย / the central spaces (3/6)")
     load_forums_demo()
+    tell("งานซ้ำซ้อนและช่องว่าง / overlaps and gaps (4/6)")
+    load_overlaps_demo(admin)
+    tell("แผนร่วมและการร่วมลงทุน / joint plans and co-investment (5/6)")
+    load_plans_demo(admin)
+    tell("กองทุนชุมชน / community funds (6/6)")
+    load_funds_demo(admin)
     return PERSONAS
 
 

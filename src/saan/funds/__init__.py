@@ -1,0 +1,1 @@
+"""Community funds: transparent ledgers for savings groups, welfare funds and joint area funds."""

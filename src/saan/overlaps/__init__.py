@@ -1,0 +1,1 @@
+"""Overlaps and gaps: the same work done twice, and the places where nobody works."""

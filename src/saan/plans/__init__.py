@@ -1,0 +1,1 @@
+"""Joint plans and co-investment: one plan per area, many partners' money."""
