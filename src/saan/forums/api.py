@@ -19,8 +19,10 @@ from ninja.errors import AuthenticationError
 from saan.accounts.api_auth import api_user, signed_in
 from saan.forums import queries, services
 from saan.forums.models import (
+    AgendaGoal,
     CharterVersion,
     CommonAgenda,
+    GoalIndicator,
     Mechanism,
     MechanismKind,
     Meeting,
@@ -347,8 +349,18 @@ def _meeting_out(m: Meeting) -> dict[str, Any]:
     }
 
 
+def _with_goals(qs: QuerySet[CommonAgenda]) -> QuerySet[CommonAgenda]:
+    """Agendas with their goals, organisations and targets in a fixed number of queries."""
+    goals = AgendaGoal.objects.select_related("theme").order_by("order", "pk")
+    return qs.prefetch_related(
+        Prefetch("goals", queryset=goals),
+        "goals__organisations",
+        Prefetch("goals__targets", queryset=GoalIndicator.objects.select_related("indicator")),
+    )
+
+
 def _agenda_out(a: CommonAgenda) -> dict[str, Any]:
-    goals = a.goals.select_related("theme").prefetch_related("organisations", "targets__indicator")
+    goals = a.goals.all()  # prefetched by _with_goals
     return {
         "id": a.pk,
         "area_code": a.area_id,
@@ -370,7 +382,7 @@ def _agenda_out(a: CommonAgenda) -> dict[str, Any]:
                     {
                         "indicator_code": t.indicator.code,
                         "indicator_name_th": t.indicator.name_th,
-                        "target": None if t.target is None else str(t.target.normalize()),
+                        "target": None if t.target is None else format(t.target.normalize(), "f"),
                     }
                     for t in g.targets.all()
                 ],
@@ -560,7 +572,8 @@ def list_agendas(request: HttpRequest, filters: Query[AgendaFilter]):  # type: i
     qs = _area_filter(queries.agendas_visible_to(_caller(request)), "area__code", filters.area)
     if filters.fy:
         qs = qs.filter(fiscal_year=filters.fy)
-    return Status(200, [_agenda_out(a) for a in qs.order_by("area_id", "-fiscal_year")[:MAX_LIMIT]])
+    agendas = _with_goals(qs.order_by("area_id", "-fiscal_year"))[:MAX_LIMIT]
+    return Status(200, [_agenda_out(a) for a in agendas])
 
 
 @router.get(
@@ -569,7 +582,7 @@ def list_agendas(request: HttpRequest, filters: Query[AgendaFilter]):  # type: i
     summary="One common agenda with goals and targets",
 )
 def get_agenda(request: HttpRequest, agenda_id: int):  # type: ignore[no-untyped-def]
-    a = queries.agendas_visible_to(_caller(request)).filter(pk=agenda_id).first()
+    a = _with_goals(queries.agendas_visible_to(_caller(request)).filter(pk=agenda_id)).first()
     if a is None:
         raise Http404("ไม่พบวาระร่วม / No such common agenda")
     return Status(200, _agenda_out(a))

@@ -514,7 +514,7 @@ def area_picture(area_code: str, *, limit: int = 5) -> dict[str, Any]:
                 "unit": ind.unit,
                 "period": period,
                 "period_label": _period_label(period),
-                "value": None if value is None else str(value.normalize()),
+                "value": None if value is None else format(value.normalize(), "f"),
                 "display": _display(value),
             }
         )

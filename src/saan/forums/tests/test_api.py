@@ -113,3 +113,58 @@ def test_listing_mechanisms_costs_the_same_queries_for_more_mechanisms(
     assert len(response.json()) == 5
     assert all(len(m["members"]) == 2 for m in response.json())
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_listing_agendas_costs_the_same_queries_for_more_agendas(client: Any, cast: Any) -> None:
+    """No query per agenda or goal: five agendas with goals cost what one does, goals in order."""
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from saan.areas.models import Area
+    from saan.conftest import org
+    from saan.forums import services
+    from saan.indicators.models import Indicator
+    from saan.projects.models import Theme
+
+    indicator = Indicator.objects.get(code="elderly-dependent")
+
+    def agenda(year: int) -> None:
+        a = services.agenda_create(
+            actor=cast.coordinator,
+            area=Area.objects.get(code="40"),
+            fiscal_year=year,
+            vision=f"วาระร่วม {year}",
+        )
+        for title in ("ผู้สูงอายุได้รับการดูแลที่บ้าน", "ครัวเรือนยากจนมีรายได้เพิ่ม"):
+            services.goal_add(
+                actor=cast.coordinator,
+                agenda=a,
+                title=title,
+                theme=Theme.objects.get(slug="ageing"),
+                organisations=[org("สปสช."), org("พอช.")],
+                targets=[(indicator, Decimal("500"))],
+            )
+
+    agenda(2565)
+    with CaptureQueriesContext(connection) as one:
+        first = client.get("/api/forums/agendas")
+    for year in range(2566, 2570):
+        agenda(year)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get("/api/forums/agendas")
+    assert first.status_code == response.status_code == 200
+    body = response.json()
+    assert len(body) == 5
+    assert all(
+        [g["title"] for g in a["goals"]] == ["ผู้สูงอายุได้รับการดูแลที่บ้าน", "ครัวเรือนยากจนมีรายได้เพิ่ม"]
+        for a in body
+    )
+    assert all(
+        len(g["organisations"]) == 2 and len(g["targets"]) == 1 for a in body for g in a["goals"]
+    )
+    assert body[0]["goals"][0]["targets"][0]["target"] == "500"
+    assert len(five.captured_queries) == len(one.captured_queries)
+    one_agenda = client.get(f"/api/forums/agendas/{body[0]['id']}")
+    assert one_agenda.status_code == 200 and len(one_agenda.json()["goals"]) == 2
