@@ -63,7 +63,7 @@ class EntryForm(forms.Form):
         required=False,
         help_text=_("สำหรับการจ่ายทุน / สวัสดิการ"),
     )
-    project = forms.ModelChoiceField(
+    project: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("โครงการที่รับทุน"), queryset=None, required=False, help_text=_("ถ้ามี")
     )
     recipient = forms.CharField(

@@ -156,11 +156,19 @@ def fund_create(
     if not isinstance(start_year, int) or not 2400 <= start_year <= 2700:
         errors["start_year"] = _("ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2568")
     opening = ZERO
-    if opening_balance not in (None, "", 0, ZERO):
+    if opening_balance is not None and str(opening_balance).strip():
         try:
-            opening = parse_amount(opening_balance, field="opening_balance")
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+            number = parse_baht(opening_balance)
+        except (ValueError, InvalidOperation):
+            errors["opening_balance"] = _("ยอดยกมาต้องเป็นตัวเลข เช่น 10,000")
+        else:
+            if number < 0:
+                errors["opening_balance"] = _("ยอดยกมาติดลบไม่ได้")
+            elif number > 0:
+                try:
+                    opening = parse_amount(opening_balance, field="opening_balance")
+                except ValidationError as exc:
+                    errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     fund = Fund(
@@ -530,7 +538,7 @@ def overdraft_request(
         errors["valid_until"] = _("วันสิ้นสุดต้องไม่ก่อนวันเริ่ม")
     if not (reason or "").strip():
         errors["reason"] = _("กรุณาระบุเหตุผลที่ต้องให้ยอดติดลบได้")
-    if errors:
+    if errors or start is None or end is None:
         raise ValidationError(errors)
     overdraft = Overdraft(
         fund=fund,
