@@ -116,3 +116,12 @@ class CloseForm(forms.Form):
         field = self.fields["fiscal_year"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(y, str(y)) for y in years]
+
+
+class FundEditForm(forms.Form):
+    name = forms.CharField(label=_("ชื่อกองทุน"), max_length=300)
+    kind = forms.ChoiceField(label=_("ประเภทกองทุน"), choices=FundKind.choices)
+    description = forms.CharField(
+        label=_("รายละเอียด"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    is_public = forms.BooleanField(label=_("เปิดเผยสรุปยอดต่อสาธารณะ (ไม่แสดงชื่อบุคคล)"), required=False)

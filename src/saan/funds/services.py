@@ -51,6 +51,7 @@ from saan.funds.models import (
     OverdraftStatus,
 )
 from saan.partners.models import Organisation
+from saan.projects import queries as project_queries
 
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -375,6 +376,11 @@ def entry_create(
     else:
         source = ""
     if kind == EntryKind.GRANT:
+        if (
+            project is not None
+            and not project_queries.visible_to(actor).filter(pk=project.pk).exists()
+        ):
+            errors["project"] = _("ไม่พบโครงการนี้ในทะเบียนงานที่คุณเห็น")
         if not category:
             errors["category"] = _("กรุณาระบุหมวดการจ่ายทุน")
         elif category not in GrantCategory.values:

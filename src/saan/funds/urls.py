@@ -9,6 +9,7 @@ urlpatterns = [
     path("area/<str:code>/", views.area_funds, name="area"),
     path("<int:pk>/", views.fund_detail, name="fund"),
     path("<int:pk>/public/", views.public_summary, name="public"),
+    path("<int:pk>/edit/", views.fund_edit, name="edit"),
     path("<int:pk>/entries/new/", views.entry_new, name="entry_new"),
     path("<int:pk>/close/", views.period_close, name="close"),
     path("<int:pk>/overdrafts/new/", views.overdraft_new, name="overdraft_new"),

@@ -182,6 +182,29 @@ def fund_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def fund_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    if not (queries.can_write(request.user, fund) or queries.can_supervise(request.user, fund)):
+        raise Http404
+    initial = {
+        "name": fund.name,
+        "kind": fund.kind,
+        "description": fund.description,
+        "is_public": fund.is_public,
+    }
+    form = forms.FundEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fund_update(actor=request.user, fund=fund, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("บันทึกข้อมูลกองทุนแล้ว"))
+            return redirect(fund.get_absolute_url())
+    return _form_page(request, fund, form, _("แก้ไขข้อมูลกองทุน"))
+
+
 # ------------------------------------------------------------------------------- one fund
 
 

@@ -13,10 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
-from saan.conftest import PASSWORD, Cast
+from saan.conftest import PASSWORD, Cast, org
 from saan.funds import queries, services
 from saan.funds.models import Entry, EntryAttachment, Fund
 from saan.funds.tests.conftest import grant, income
+from saan.projects.models import Visibility
+from saan.projects.services import ProjectData, project_create
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +202,38 @@ def test_a_reversal_from_the_page(cast: Cast, books: Fund) -> None:
     r = c.post(f"/funds/entries/{entry.pk}/reverse/", {"date": "2025-02-02", "reason": "ซ้ำ"})
     assert "ถูกกลับรายการไปแล้ว" in r.content.decode()
     assert client_for(cast.somchai).get(f"/funds/entries/{entry.pk}/reverse/").status_code == 404
+
+
+def test_the_fund_is_edited_by_its_writers_and_coordinators_only(cast: Cast, books: Fund) -> None:
+    url = f"/funds/{books.pk}/edit/"
+    assert client_for(cast.somchai).get(url).status_code == 404
+    r = client_for(cast.coordinator).post(
+        url, {"name": "กองทุนสวัสดิการชุมชนสาวะถี", "kind": "welfare", "description": ""}
+    )
+    assert r.status_code == 302
+    books.refresh_from_db()
+    assert books.name == "กองทุนสวัสดิการชุมชนสาวะถี" and books.is_public is False
+    assert client_for(None).get(books.get_public_url()).status_code == 404
+
+
+def test_a_grant_to_a_project_the_writer_cannot_see_is_refused(cast: Cast, books: Fund) -> None:
+    hidden = project_create(
+        actor=cast.admin,
+        data=ProjectData(
+            owner_id=org("สสส.").pk,
+            title="โครงการภายใน",
+            visibility=Visibility.PRIVATE,
+            area_codes=["23"],
+        ),
+    )
+    with pytest.raises(services.ValidationError) as exc:
+        services.entry_create(
+            actor=cast.volunteer,
+            fund=books,
+            kind="grant",
+            date=dt.date(2025, 2, 1),
+            amount="100",
+            category="project",
+            project=hidden,
+        )
+    assert "ไม่พบโครงการ" in " ".join(exc.value.message_dict["project"])
