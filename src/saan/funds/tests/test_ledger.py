@@ -263,3 +263,48 @@ def test_only_the_managing_organisation_writes_entries(cast: Cast, fund: Fund) -
         source="members",
     )
     assert Entry.objects.count() == 1
+
+
+def test_the_worked_example_in_docs_funds_md(cast: Cast, fund: Fund) -> None:
+    """docs/funds.md's example, figure for figure."""
+    v = cast.volunteer
+
+    def entry(kind: str, day: dt.date, amount: str, **kw: str) -> Entry:
+        return services.entry_create(actor=v, fund=fund, kind=kind, date=day, amount=amount, **kw)
+
+    entry("income", dt.date(2024, 10, 31), "36,500", source="members")
+    entry("income", dt.date(2025, 1, 15), "36,500", source="government")
+    entry("income", dt.date(2025, 2, 1), "12,000", source="local_government")
+    entry("grant", dt.date(2025, 3, 1), "1,000", category="birth", recipient="x")
+    entry("grant", dt.date(2025, 3, 2), "2,400", category="illness", recipient="x")
+    entry("grant", dt.date(2025, 3, 3), "14,400", category="elderly", recipient="x")
+    death = entry("grant", dt.date(2025, 3, 4), "8,000", category="death", recipient="x")
+    twice = entry("grant", dt.date(2025, 3, 5), "8,000", category="death", recipient="x")
+    entry("expense", dt.date(2025, 9, 1), "1,200")
+    assert death.pk != twice.pk
+    services.period_close(actor=cast.coordinator, fund=fund, fiscal_year=2568)
+    years = {y.fiscal_year: y for y in queries.year_balances(fund)}
+    assert years[2568].closing == D("60000.00") == years[2569].opening
+    entry("income", dt.date(2025, 10, 5), "3,000", source="members")
+    services.entry_reverse(actor=v, entry=twice, date=dt.date(2025, 11, 5), reason="บันทึกซ้ำ")
+    with pytest.raises(ValidationError) as exc:
+        entry("grant", dt.date(2025, 11, 10), "78,000", category="disaster", recipient="x")
+    assert _message(exc, "amount") == (
+        "รายการนี้ทำให้ยอดคงเหลือของกองทุนติดลบ (-7,000 บาท ณ วันที่ 10 พ.ย. 2568) โดยไม่มีการอนุมัติให้ยอดติดลบ"
+    )
+    od = services.overdraft_request(
+        actor=v,
+        fund=fund,
+        limit="10,000",
+        valid_from=dt.date(2025, 11, 1),
+        valid_until=dt.date(2026, 3, 31),
+        reason="เงินสมทบจากรัฐบาลยังไม่เข้า",
+    )
+    services.overdraft_decide(actor=cast.coordinator, overdraft=od, approve=True)
+    entry("grant", dt.date(2025, 11, 10), "78,000", category="disaster", recipient="x")
+    entry("income", dt.date(2026, 1, 15), "36,500", source="government")
+    entry("repayment", dt.date(2026, 2, 20), "5,000")
+    balances = [line.balance for line in queries.ledger(fund, 2569).lines]
+    assert balances == [D(x) for x in ("63000", "71000", "-7000", "29500", "34500")]
+    by_category = {k: v for k, _l, v, _n in queries.grants_by_category(fund, 2569)}
+    assert by_category == {"disaster": D("78000.00"), "death": D("-8000.00")}
