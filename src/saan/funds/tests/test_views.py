@@ -237,3 +237,11 @@ def test_a_grant_to_a_project_the_writer_cannot_see_is_refused(cast: Cast, books
             project=hidden,
         )
     assert "ไม่พบโครงการ" in " ".join(exc.value.message_dict["project"])
+
+
+def test_the_fund_page_reads_in_english(cast: Cast, books: Fund) -> None:
+    c = client_for(cast.volunteer)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = c.get(books.get_absolute_url()).content.decode()
+    assert "Ledger, fiscal year 2568" in text and "Income by source" in text
+    assert "Government match" in text
