@@ -113,7 +113,7 @@ class YearBalance:
         return out
 
 
-def _signed(entry_kind: str, amount: Decimal, reversal: bool) -> Decimal:
+def _signed(amount: Decimal, reversal: bool) -> Decimal:
     return amount * (-1 if reversal else 1)
 
 
@@ -127,7 +127,7 @@ def year_balances(fund: Fund) -> list[YearBalance]:
         "period__fiscal_year", "kind", "amount", "reverses_id"
     )
     for year, kind, amount, reverses in rows:
-        sums[year][kind] += _signed(kind, amount, reverses is not None)
+        sums[year][kind] += _signed(amount, reverses is not None)
         counts[year] += 1
     if not periods:
         return []
@@ -173,7 +173,7 @@ def income_by_source(fund: Fund, fiscal_year: int | None = None) -> list[tuple[s
         qs = qs.filter(period__fiscal_year=fiscal_year)
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for source, amount, reverses in qs.values_list("source", "amount", "reverses_id"):
-        totals[source or IncomeSource.OTHER] += _signed("", amount, reverses is not None)
+        totals[source or IncomeSource.OTHER] += _signed(amount, reverses is not None)
     labels = dict(IncomeSource.choices)
     rows = [(k, str(labels.get(k, k)), v) for k, v in totals.items() if v]
     return sorted(rows, key=lambda r: -r[2])
@@ -190,7 +190,7 @@ def grants_by_category(
     counts: dict[str, int] = defaultdict(int)
     for category, amount, reverses in qs.values_list("category", "amount", "reverses_id"):
         key = category or GrantCategory.OTHER
-        totals[key] += _signed("", amount, reverses is not None)
+        totals[key] += _signed(amount, reverses is not None)
         counts[key] += -1 if reverses is not None else 1
     labels = dict(GrantCategory.choices)
     rows = [(k, str(labels.get(k, k)), v, counts[k]) for k, v in totals.items() if v]

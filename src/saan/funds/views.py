@@ -263,7 +263,6 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sources": IncomeSource.choices,
             "categories": GrantCategory.choices,
         },
-        partial="funds/_ledger.html",
     )
 
 
