@@ -111,6 +111,11 @@ class EntryIn(Schema):
     reference: str = ""
 
 
+class ReverseIn(Schema):
+    date: dt.date
+    reason: str
+
+
 class FundFilter(Schema):
     area: str | None = Field(None, description="area code: the area and everything under it")
     kind: str | None = Field(None, description="savings, welfare, area or health")
@@ -118,6 +123,15 @@ class FundFilter(Schema):
 
 class EntryFilter(Schema):
     fy: int | None = Field(None, description="ปีงบประมาณ พ.ศ.; default the latest")
+
+
+def _invalid(exc: ValidationError) -> dict[str, Any]:
+    errors = (
+        {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {"__all__": [str(m) for m in exc.messages]}
+    )
+    return {"detail": "ข้อมูลไม่ถูกต้อง / The data is not valid", "errors": errors}
 
 
 def _caller(request: HttpRequest) -> Any:
@@ -290,12 +304,44 @@ def create_entry(request: HttpRequest, fund_id: int, body: EntryIn):  # type: ig
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
     except ValidationError as exc:
-        errors = (
-            {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-            if hasattr(exc, "error_dict")
-            else {"__all__": [str(m) for m in exc.messages]}
-        )
-        return Status(422, {"detail": "ข้อมูลไม่ถูกต้อง / The data is not valid", "errors": errors})
+        return Status(422, _invalid(exc))
     book = queries.ledger(fund, entry.period.fiscal_year)
     balance = next(line.balance for line in book.lines if line.entry.pk == entry.pk)
     return Status(201, _entry_out(entry, balance))
+
+
+@router.post(
+    "/entries/{entry_id}/reverse",
+    response={
+        201: EntryOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
+    auth=signed_in,
+    summary="Correct an entry by reversing it in an open fiscal year",
+)
+def reverse_entry(request: HttpRequest, entry_id: int, body: ReverseIn):  # type: ignore[no-untyped-def]
+    """The only way to correct a ledger line: a new entry of the same amount the other way,
+    dated in an open year; an entry is reversed once, and a reversal never."""
+    entry = (
+        Entry.objects.filter(
+            pk=entry_id, fund__in=queries.funds_visible_to(request.user).values("pk")
+        )
+        .select_related("fund", "period")
+        .first()
+    )
+    if entry is None:
+        raise Http404("ไม่พบรายการ / No such entry")
+    try:
+        reversal = services.entry_reverse(
+            actor=request.user, entry=entry, date=body.date, reason=body.reason
+        )
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+    except ValidationError as exc:
+        return Status(422, _invalid(exc))
+    book = queries.ledger(entry.fund, reversal.period.fiscal_year)
+    balance = next(line.balance for line in book.lines if line.entry.pk == reversal.pk)
+    return Status(201, _entry_out(reversal, balance))

@@ -101,3 +101,18 @@ def test_recording_an_entry_through_the_api(cast: Cast, books: Fund) -> None:
         == 404
     )
     assert Entry.objects.count() == 3
+
+
+def test_reversing_an_entry_through_the_api(cast: Cast, books: Fund) -> None:
+    c = Client()
+    g = Entry.objects.get(kind="grant")
+    url = f"/api/funds/entries/{g.pk}/reverse"
+    body = {"date": "2024-11-06", "reason": "จ่ายผิดคน"}
+    assert (
+        c.post(url, body, content_type="application/json", **bearer(cast.niran)).status_code == 404
+    )
+    r = c.post(url, body, content_type="application/json", **bearer(cast.volunteer))
+    assert r.status_code == 201 and r.json()["reverses"] == g.pk
+    assert r.json()["effect"] == "300.00" and r.json()["balance"] == "11000.00"
+    r = c.post(url, body, content_type="application/json", **bearer(cast.volunteer))
+    assert r.status_code == 422 and "reverses" in r.json()["errors"]

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from saan.areas.models import Area
 from saan.audit.models import AuditEvent
 from saan.conftest import Cast
 from saan.core.thai import fiscal_year
@@ -308,3 +309,21 @@ def test_the_worked_example_in_docs_funds_md(cast: Cast, fund: Fund) -> None:
     assert balances == [D(x) for x in ("63000", "71000", "-7000", "29500", "34500")]
     by_category = {k: v for k, _l, v, _n in queries.grants_by_category(fund, 2569)}
     assert by_category == {"disaster": D("78000.00"), "death": D("-8000.00")}
+
+
+@pytest.mark.parametrize(
+    ("opening", "words"), [("-5", "ติดลบไม่ได้"), ("ไม่ทราบ", "ต้องเป็นตัวเลข"), ("1.234", "ทศนิยม")]
+)
+def test_a_bad_opening_balance_is_refused(cast: Cast, opening: str, words: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.fund_create(
+            actor=cast.volunteer,
+            name="กองทุนทดสอบ",
+            kind="welfare",
+            area=Area.objects.get(code="400108"),
+            organisation=cast.community_council,
+            start_year=2568,
+            opening_balance=opening,
+        )
+    assert words in _message(exc, "opening_balance")
+    assert not Fund.objects.exists() and not FiscalPeriod.objects.exists()
