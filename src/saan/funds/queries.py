@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, When
 
 from saan.funds.models import (
     DIRECTION,
@@ -118,19 +118,27 @@ def _signed(amount: Decimal, reversal: bool) -> Decimal:
 
 
 def year_balances(fund: Fund) -> list[YearBalance]:
-    """Every fiscal year from the fund's first, with sums per kind from the entries, each year's
-    opening carried from the year before (the stored opening of the first year starts it)."""
+    """Every fiscal year from the fund's first, with sums per kind from the entries (one grouped
+    query), each year's opening carried from the year before (the stored opening of the first
+    year starts it)."""
     periods = {p.fiscal_year: p for p in fund.periods.all()}
-    sums: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    counts: dict[int, int] = defaultdict(int)
-    rows = Entry.objects.filter(fund=fund).values_list(
-        "period__fiscal_year", "kind", "amount", "reverses_id"
-    )
-    for year, kind, amount, reverses in rows:
-        sums[year][kind] += _signed(amount, reverses is not None)
-        counts[year] += 1
     if not periods:
         return []
+    sums: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    counts: dict[int, int] = defaultdict(int)
+    rows = (
+        Entry.objects.filter(fund=fund)
+        .values("period__fiscal_year", "kind")
+        .annotate(
+            forward=Sum("amount", filter=Q(reverses__isnull=True)),
+            back=Sum("amount", filter=Q(reverses__isnull=False)),
+            n=Count("id"),
+        )
+    )
+    for row in rows:
+        year = row["period__fiscal_year"]
+        sums[year][row["kind"]] += (row["forward"] or ZERO) - (row["back"] or ZERO)
+        counts[year] += row["n"]
     last = max(periods)
     first = fund.start_year
     out: list[YearBalance] = []
@@ -218,25 +226,55 @@ class LedgerLine:
 class Ledger:
     lines: list[LedgerLine] = field(default_factory=list)
     opening: Decimal = ZERO
+    total: int = 0  # entries matching the filters, of which ``lines`` are the latest
 
 
-def ledger(fund: Fund, fiscal_year: int) -> Ledger:
-    """The year's entries in date order with the running balance after each."""
+def ledger(
+    fund: Fund,
+    fiscal_year: int,
+    *,
+    kind: str = "",
+    source: str = "",
+    category: str = "",
+    q: str = "",
+    limit: int | None = None,
+) -> Ledger:
+    """The year's entries in date order with the running balance after each. The balances are
+    computed over every entry of the year from plain values; only the lines shown (those
+    matching the filters, the latest ``limit`` of them) become model objects."""
     years = {y.fiscal_year: y for y in year_balances(fund)}
     yb = years.get(fiscal_year)
     opening = yb.opening if yb else ZERO
+    year_qs = Entry.objects.filter(fund=fund, period__fiscal_year=fiscal_year)
     balance = opening
-    lines = []
-    qs = (
-        Entry.objects.filter(fund=fund, period__fiscal_year=fiscal_year)
-        .select_related("project", "reverses", "created_by")
-        .prefetch_related("attachments")
+    balances: dict[int, Decimal] = {}
+    for pk, k, amount, reverses in year_qs.order_by("date", "id").values_list(
+        "pk", "kind", "amount", "reverses_id"
+    ):
+        balance += amount * DIRECTION[EntryKind(k)] * (-1 if reverses else 1)
+        balances[pk] = balance
+    shown = year_qs
+    if kind in EntryKind.values:
+        shown = shown.filter(kind=kind)
+    if source in IncomeSource.values:
+        shown = shown.filter(source=source)
+    if category in GrantCategory.values:
+        shown = shown.filter(category=category)
+    if q:
+        shown = shown.filter(
+            Q(description__icontains=q) | Q(recipient__icontains=q) | Q(reference__icontains=q)
+        )
+    total = shown.count() if limit is not None else 0
+    if limit is not None and total > limit:
+        keep = list(shown.order_by("-date", "-id").values_list("pk", flat=True)[:limit])
+        shown = year_qs.filter(pk__in=keep)
+    entries = (
+        shown.select_related("project", "period")
+        .prefetch_related("attachments", "reversed_by")
         .order_by("date", "id")
     )
-    for e in qs:
-        balance += e.effect
-        lines.append(LedgerLine(e, balance))
-    return Ledger(lines=lines, opening=opening)
+    lines = [LedgerLine(e, balances[e.pk]) for e in entries]
+    return Ledger(lines=lines, opening=opening, total=total or len(lines))
 
 
 def overdraft_limit_on(overdrafts: list[Overdraft], day: dt.date) -> Decimal:
@@ -251,6 +289,18 @@ def approved_overdrafts(fund: Fund) -> list[Overdraft]:
 
 def open_periods(fund: Fund) -> QuerySet[FiscalPeriod]:
     return fund.periods.filter(is_closed=False)
+
+
+def signed_amount() -> Case:
+    """The entry's effect on the balance as a database expression (+ in, − out; a reversal
+    the other way)."""
+    money_in = Q(kind__in=[EntryKind.INCOME, EntryKind.REPAYMENT])
+    forward = Q(reverses__isnull=True)
+    return Case(
+        When((money_in & forward) | (~money_in & ~forward), then=F("amount")),
+        default=-F("amount"),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
 
 
 def direction(kind: str) -> int:

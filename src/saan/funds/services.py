@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,22 +285,18 @@ def _check_balance(fund: Fund, *, day: dt.date, effect: Decimal, field: str = "a
     open_years = [y for y in years if not y.is_closed]
     balance = open_years[0].opening if open_years else (years[-1].closing if years else ZERO)
     first_open = open_years[0].fiscal_year if open_years else fiscal_year(day)
-    rows = list(
-        Entry.objects.filter(fund=fund, period__fiscal_year__gte=first_open)
-        .order_by("date", "id")
-        .values_list("date", "kind", "amount", "reverses_id")
-    )
-    overdrafts = queries.approved_overdrafts(fund)
-    moves: list[tuple[dt.date, Decimal]] = [
-        (d, a * queries.direction(k) * (-1 if r else 1)) for d, k, a, r in rows
+    in_open = Entry.objects.filter(fund=fund, period__fiscal_year__gte=first_open)
+    # Everything up to the entry's day is one sum in the database; only the entries after it
+    # (usually none: most entries are dated today) are walked one by one.
+    balance += in_open.filter(date__lte=day).aggregate(s=Sum(queries.signed_amount()))["s"] or 0
+    rows = in_open.filter(date__gt=day).order_by("date", "id")
+    moves: list[tuple[dt.date, Decimal]] = [(day, effect)] + [
+        (d, a * queries.direction(k) * (-1 if r else 1))
+        for d, k, a, r in rows.values_list("date", "kind", "amount", "reverses_id")
     ]
-    # The new entry goes after everything already dated the same day.
-    position = sum(1 for d, _m in moves if d <= day)
-    moves.insert(position, (day, effect))
-    for i, (d, move) in enumerate(moves):
+    overdrafts = queries.approved_overdrafts(fund)
+    for d, move in moves:
         balance += move
-        if i < position:
-            continue
         limit = queries.overdraft_limit_on(overdrafts, d)
         if balance < -limit:
             if limit:

@@ -327,3 +327,19 @@ def test_a_bad_opening_balance_is_refused(cast: Cast, opening: str, words: str) 
         )
     assert words in _message(exc, "opening_balance")
     assert not Fund.objects.exists() and not FiscalPeriod.objects.exists()
+
+
+def test_the_ledger_shows_the_latest_lines_with_balances_over_the_whole_year(
+    cast: Cast, fund: Fund
+) -> None:
+    for day in (1, 2, 3, 4):
+        income(cast, fund, dt.date(2024, 11, day), "100")
+    grant(cast, fund, dt.date(2024, 11, 5), "50")
+    book = queries.ledger(fund, 2568, limit=2)
+    assert book.total == 5
+    assert [(line.entry.date.day, line.balance) for line in book.lines] == [
+        (4, D("10400.00")),
+        (5, D("10350.00")),
+    ]
+    only_grants = queries.ledger(fund, 2568, kind="grant", q="สมศรี")
+    assert [line.balance for line in only_grants.lines] == [D("10350.00")]
