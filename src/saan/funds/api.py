@@ -10,6 +10,7 @@ messages and audit trail as the entry form.
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -102,7 +103,9 @@ class EntryOut(Schema):
 class EntryIn(Schema):
     kind: str = Field(..., description="income, grant, repayment or expense")
     date: dt.date
-    amount: str = Field(..., description="baht, e.g. 1500 or 1,500.50; positive")
+    amount: Decimal | str = Field(
+        ..., description="baht, positive: a number (1500.5) or text as people write it (1,500.50)"
+    )
     source: str = Field("", description="income: members, government, local_government, …")
     category: str = Field("", description="grant: birth, illness, elderly, death, …")
     project_id: int | None = None

@@ -116,3 +116,16 @@ def test_reversing_an_entry_through_the_api(cast: Cast, books: Fund) -> None:
     assert r.json()["effect"] == "300.00" and r.json()["balance"] == "11000.00"
     r = c.post(url, body, content_type="application/json", **bearer(cast.volunteer))
     assert r.status_code == 422 and "reverses" in r.json()["errors"]
+
+
+def test_amounts_may_be_json_numbers_or_text(cast: Cast, books: Fund) -> None:
+    c = Client()
+    url = f"/api/funds/{books.pk}/entries"
+    auth = bearer(cast.volunteer)
+    for amount, expected in ((1500, "1500.00"), (12.5, "12.50"), ("๑,๐๐๐ บาท", "1000.00")):
+        body = {"kind": "income", "date": "2024-12-01", "amount": amount, "source": "donation"}
+        r = c.post(url, body, content_type="application/json", **auth)
+        assert r.status_code == 201 and r.json()["amount"] == expected, r.content
+    body = {"kind": "income", "date": "2024-12-01", "amount": 1.234, "source": "donation"}
+    r = c.post(url, body, content_type="application/json", **auth)
+    assert r.status_code == 422 and "ทศนิยม" in r.json()["errors"]["amount"][0]
