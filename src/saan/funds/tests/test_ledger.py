@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from saan.areas.models import Area
 from saan.audit.models import AuditEvent
@@ -343,3 +344,44 @@ def test_the_ledger_shows_the_latest_lines_with_balances_over_the_whole_year(
     ]
     only_grants = queries.ledger(fund, 2568, kind="grant", q="สมศรี")
     assert [line.balance for line in only_grants.lines] == [D("10350.00")]
+
+
+def test_every_write_leaves_one_audit_row_in_the_funds_area(cast: Cast, fund: Fund) -> None:
+    e = grant(cast, fund, dt.date(2024, 11, 1), "100")
+    services.attachment_add(
+        actor=cast.volunteer, entry=e, upload=SimpleUploadedFile("a.txt", b"receipt 100 baht")
+    )
+    services.entry_reverse(actor=cast.volunteer, entry=e, date=dt.date(2024, 11, 2), reason="ผิด")
+    od = services.overdraft_request(
+        actor=cast.volunteer,
+        fund=fund,
+        limit="1",
+        valid_from=dt.date(2024, 11, 1),
+        valid_until=dt.date(2024, 11, 1),
+        reason="ทดสอบ",
+    )
+    services.overdraft_decide(actor=cast.coordinator, overdraft=od, approve=False)
+    services.fund_update(
+        actor=cast.volunteer,
+        fund=fund,
+        name="กองทุน ก",
+        description="",
+        is_public=True,
+        kind="welfare",
+    )
+    services.period_close(actor=cast.coordinator, fund=fund, fiscal_year=2568)
+    actions = list(
+        AuditEvent.objects.filter(area_code="400108")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "fund.create",
+        "fund.entry_create",
+        "fund.attachment_add",
+        "fund.entry_reverse",
+        "fund.overdraft_request",
+        "fund.overdraft_reject",
+        "fund.update",
+        "fund.period_close",
+    ]
