@@ -35,6 +35,7 @@ from saan.funds.models import (
 from saan.partners import permissions
 from saan.partners.models import Role
 from saan.projects import queries as project_queries
+from saan.projects.models import Project
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -305,12 +306,15 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk, write=True)
-    projects = (
+    # The province's projects the writer can see (a choice field needs an unsliced queryset).
+    ids = (
         project_queries.visible_to(request.user)
         .filter(areas__code__startswith=fund.area_id[:2])
-        .distinct()
-        .order_by("title")[:300]
+        .order_by("title")
+        .values_list("pk", flat=True)
+        .distinct()[:300]
     )
+    projects = Project.objects.filter(pk__in=list(ids)).order_by("title")
     initial = {"date": services.today(), "kind": request.GET.get("kind", EntryKind.INCOME)}
     form = forms.EntryForm(
         request.POST or None, request.FILES or None, initial=initial, projects=projects

@@ -245,3 +245,32 @@ def test_the_fund_page_reads_in_english(cast: Cast, books: Fund) -> None:
     text = c.get(books.get_absolute_url()).content.decode()
     assert "Ledger, fiscal year 2568" in text and "Income by source" in text
     assert "Government match" in text
+
+
+def test_a_grant_to_a_project_through_the_form(cast: Cast, books: Fund) -> None:
+    project = project_create(
+        actor=cast.somchai,
+        data=ProjectData(
+            owner_id=org("พอช.").pk,
+            title="บ้านมั่นคงสาวะถี",
+            visibility=Visibility.PUBLIC,
+            area_codes=["400108"],
+        ),
+    )
+    c = client_for(cast.volunteer)
+    url = f"/funds/{books.pk}/entries/new/"
+    assert "บ้านมั่นคงสาวะถี" in c.get(url).content.decode()
+    r = c.post(
+        url,
+        {
+            "kind": "grant",
+            "date": "2025-02-01",
+            "amount": "2,000",
+            "category": "project",
+            "project": project.pk,
+        },
+    )
+    assert r.status_code == 302
+    assert Entry.objects.get(project=project).amount == Decimal("2000.00")
+    text = c.get(books.get_absolute_url() + "?fy=2568").content.decode()
+    assert "ทุนที่จ่ายให้โครงการ" in text and project.get_absolute_url() in text
