@@ -1,0 +1,58 @@
+"""Fixtures for funds: the community welfare fund of ต.สาวะถี (400108), run by the subdistrict's
+community council (บุญมี writes its entries, ประภาพร coordinates ขอนแก่น), books from ปีงบประมาณ
+2568 with 10,000 baht brought forward."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from saan.areas.models import Area
+from saan.conftest import Cast
+from saan.funds import services
+from saan.funds.models import EntryKind, Fund, FundKind
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def fund(cast: Cast) -> Fund:
+    return services.fund_create(
+        actor=cast.volunteer,
+        name="กองทุนสวัสดิการชุมชนตำบลสาวะถี",
+        kind=FundKind.WELFARE,
+        area=Area.objects.get(code="400108"),
+        organisation=cast.community_council,
+        start_year=2568,
+        opening_balance="10,000",
+    )
+
+
+def income(cast: Cast, fund: Fund, day: dt.date, amount: str, source: str = "members") -> Any:
+    return services.entry_create(
+        actor=cast.volunteer,
+        fund=fund,
+        kind=EntryKind.INCOME,
+        date=day,
+        amount=amount,
+        source=source,
+    )
+
+
+def grant(cast: Cast, fund: Fund, day: dt.date, amount: str, category: str = "illness") -> Any:
+    return services.entry_create(
+        actor=cast.volunteer,
+        fund=fund,
+        kind=EntryKind.GRANT,
+        date=day,
+        amount=amount,
+        category=category,
+        recipient="นางสมศรี มีสุข",
+    )
