@@ -829,13 +829,31 @@ def contribution_remove(*, actor: Any, contribution: Contribution) -> PlanItem:
 # ------------------------------------------------------------------------------------ diffs
 
 
+def _diff_labels() -> dict[str, str]:
+    return {
+        "title": _("ชื่อ"),
+        "description": _("รายละเอียด"),
+        "fiscal_year": _("ปีงบประมาณ"),
+        "fiscal_year_end": _("ถึงปีงบประมาณ"),
+        "is_public": _("เปิดเผยต่อสาธารณะ"),
+        "goal_title": _("เป้าหมายวาระร่วม"),
+        "order": _("ลำดับ"),
+        "budget_needed": _("งบประมาณที่ต้องการ"),
+        "areas": _("พื้นที่ดำเนินการ"),
+        "indicators": _("ตัวชี้วัดและค่าเป้าหมาย"),
+        "organisations": _("องค์กรและบทบาท"),
+        "projects": _("โครงการที่ดำเนินการ"),
+    }
+
+
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """What changed between two plan snapshots: plan fields, items added, removed and changed
     (field by field; lists as what was added and removed)."""
+    labels = _diff_labels()
     fields = []
     for key in ("title", "description", "fiscal_year", "fiscal_year_end", "is_public"):
         if old.get(key) != new.get(key):
-            fields.append((key, old.get(key), new.get(key)))
+            fields.append((labels[key], old.get(key), new.get(key)))
     olds = {i["id"]: i for i in old.get("items", [])}
     news = {i["id"]: i for i in new.get("items", [])}
     added = [news[k] for k in news if k not in olds]
@@ -848,11 +866,25 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         rows = []
         for key in ("goal_title", "order", "title", "description", "budget_needed"):
             if a.get(key) != b.get(key):
-                rows.append({"field": key, "before": a.get(key), "after": b.get(key)})
+                rows.append(
+                    {
+                        "field": key,
+                        "label": labels[key],
+                        "before": a.get(key),
+                        "after": b.get(key),
+                    }
+                )
         for key in ("areas", "indicators", "organisations", "projects"):
             sa, sb = set(a.get(key, [])), set(b.get(key, []))
             if sa != sb:
-                rows.append({"field": key, "added": sorted(sb - sa), "removed": sorted(sa - sb)})
+                rows.append(
+                    {
+                        "field": key,
+                        "label": labels[key],
+                        "added": sorted(sb - sa),
+                        "removed": sorted(sa - sb),
+                    }
+                )
         if rows:
             changed.append({"item": b, "changes": rows})
     return {"fields": fields, "added": added, "removed": removed, "changed": changed}
