@@ -31,7 +31,8 @@ FOUNDATION = "มูลนิธิเครือข่ายพัฒนาช
 
 # (goal number in the agenda, item title, need in baht, subdistrict codes, lead, partners,
 #  words that find delivering projects in the register)
-KHON_KAEN_ITEMS = [
+ItemSpec = tuple[int, str, int, list[str], str, list[str], list[str]]
+KHON_KAEN_ITEMS: list[ItemSpec] = [
     (
         1,
         "ดูแลผู้สูงอายุที่มีภาวะพึ่งพิงระยะยาว (LTC) ครอบคลุมทุกอำเภอ",
@@ -70,9 +71,17 @@ KHON_KAEN_ITEMS = [
     ),
 ]
 # Added after the plan was agreed (so version 2 differs), and still unfunded.
-KHON_KAEN_LATE_ITEM = (4, "สำรวจดัชนีความสุขคนขอนแก่นรายอำเภอ", 350_000, [], "สช.", ["มข."], [])
+KHON_KAEN_LATE_ITEM: ItemSpec = (
+    4,
+    "สำรวจดัชนีความสุขคนขอนแก่นรายอำเภอ",
+    350_000,
+    [],
+    "สช.",
+    ["มข."],
+    [],
+)
 
-TRAT_ITEMS = [
+TRAT_ITEMS: list[ItemSpec] = [
     (
         1,
         "คัดกรองและดูแลกลุ่มเสี่ยงโรคไม่ติดต่อเรื้อรังในชุมชน",
