@@ -89,7 +89,7 @@ TRAT_ITEMS: list[ItemSpec] = [
         [],
         "สสจ.ตราด",
         ["สปสช."],
-        ["เบาหวาน", "ความดัน", "สุขภาพ"],
+        ["เบาหวาน", "ความดัน", "NCD"],
     ),
     (
         2,
@@ -189,7 +189,7 @@ def _item(actor: Any, plan: Plan, goals: list[Any], spec: tuple[Any, ...], orgs:
         title=title,
         budget_needed=Decimal(need),
         areas=list(Area.objects.filter(code__in=codes)),
-        projects=_projects(plan.area_id, words),
+        projects=_projects(codes[0] if codes else plan.area_id, words),
         indicators=targets,
         organisations=roles,
     )
