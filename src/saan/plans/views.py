@@ -190,7 +190,7 @@ def plan_create(request: HttpRequest, code: str) -> HttpResponse:
             {
                 "agenda": latest.pk,
                 "fiscal_year": latest.fiscal_year,
-                "title": _("แผนร่วม%(area)s ปีงบประมาณ %(fy)s")
+                "title": _("แผนร่วม %(area)s ปีงบประมาณ %(fy)s")
                 % {"area": area.full_name, "fy": latest.fiscal_year},
             }
         )
