@@ -189,3 +189,17 @@ def test_budget_source_vocabulary_is_edited_by_the_coordinator(client: Any, cast
     client.force_login(cast.somchai)
     client.post("/plans/area/40/sources/", {"name": "แอบเพิ่ม"})
     assert not BudgetSource.objects.filter(name="แอบเพิ่ม").exists()
+
+
+def test_plan_pages_in_english(client: Any, plan: Any, funded: Any) -> None:
+    import re
+
+    thai = re.compile(r"[\u0E00-\u0E7F]")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/plans/{plan.pk}/matrix/?stage=pledged").content.decode()
+    tabs = re.search(r'<nav class="view-switch plan-tabs".*?</nav>', page, re.S)
+    assert tabs and "Partner × goal matrix" in tabs.group(0) and not thai.search(tabs.group(0))
+    assert "300,000 baht" in page
+    area = client.get("/plans/area/40/").content.decode()
+    h1 = re.search(r"<h1>(.*?)</h1>", area, re.S)
+    assert h1 and "Khon Kaen" in h1.group(1) and not thai.search(h1.group(1))
