@@ -321,6 +321,8 @@ def plan_update(*, actor: Any, plan: Plan, **changes: Any) -> Plan:
         )
         if outside.exists():
             raise ValidationError({"fiscal_year_end": _("ถึงปีงบประมาณ: มีการสมทบในปีที่จะไม่อยู่ในแผนแล้ว")})
+    if _plan_audit(current) == before:
+        return current  # saved unchanged: no new version, nothing to audit
     if before["status"] == PlanStatus.AGREED:
         current.status = PlanStatus.REVISED
         current.version += 1
@@ -533,7 +535,6 @@ def item_update(
     current = PlanItem.objects.select_for_update().get(pk=item.pk)
     current.plan = plan
     before = _item_audit(current)
-    _open_revision(actor, plan)
     if "budget_needed" in changes:
         changes["budget_needed"] = _budget(
             changes["budget_needed"], "budget_needed", _("งบประมาณที่ต้องการ")
@@ -543,12 +544,16 @@ def item_update(
     _check_item(current)
     current.save()
     _write_item(current, areas, projects, indicators, organisations)
+    after = _item_audit(current)
+    if after == before:
+        return current  # saved unchanged: an agreed plan stays agreed
+    _open_revision(actor, plan)
     record(
         actor=actor,
         action="plans.item_update",
         target=current,
         before=before,
-        after=_item_audit(current),
+        after=after,
         area_code=plan.area_id,
     )
     return current

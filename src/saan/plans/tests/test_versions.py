@@ -108,3 +108,18 @@ def test_one_plan_per_area_and_year(cast: Any, plan: Any) -> None:
             actor=cast.coordinator, area=plan.area, fiscal_year=plan.fiscal_year, title="ซ้ำ"
         )
     assert "fiscal_year" in exc.value.message_dict
+
+
+def test_saving_an_agreed_plan_unchanged_keeps_it_agreed(
+    cast: Any, plan: Any, item: Any, resolution: Any
+) -> None:
+    services.plan_agree(
+        actor=cast.coordinator, plan=plan, resolution=resolution, agreed_on=dt.date(2025, 11, 20)
+    )
+    services.item_update(actor=cast.coordinator, item=item, title=item.title)
+    services.plan_update(actor=cast.coordinator, plan=plan, title=plan.title)
+    plan.refresh_from_db()
+    assert (plan.status, plan.version) == (PlanStatus.AGREED, 1)
+    assert not AuditEvent.objects.filter(
+        action__in=["plans.item_update", "plans.plan_update"]
+    ).exists()
