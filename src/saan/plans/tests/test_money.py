@@ -166,3 +166,17 @@ def test_lowering_an_upstream_below_what_was_passed_on_is_refused(cast: Any, ite
 def test_unfunded_items(cast: Any, plan: Any, chain: dict[str, Contribution]) -> None:
     goals, _rows = queries.plan_funding(cast.coordinator, plan)
     assert [i.item.title for i in queries.unfunded(goals)] == ["สวัสดิการชุมชนครอบคลุมทุกวัย"]
+
+
+def test_moving_money_on_is_audited_with_before_and_after(cast: Any, item: Any) -> None:
+    c = give(cast, item, "พอช.", actor=cast.somchai, pledged=80000)
+    services.contribution_update(
+        actor=cast.somchai, contribution=c, committed="80,000", disbursed="30,000"
+    )
+    event = AuditEvent.objects.get(action="plans.contribution_update", target_id=str(c.pk))
+    assert event.actor == cast.somchai
+    assert (event.before["disbursed"], event.after["disbursed"]) == ("0.00", "30000.00")
+    assert event.area_code == "40"
+    services.contribution_remove(actor=cast.somchai, contribution=c)
+    assert AuditEvent.objects.filter(action="plans.contribution_remove").count() == 1
+    assert not Contribution.objects.filter(pk=c.pk).exists()
