@@ -416,34 +416,82 @@ def co_investment(
     user: Any, stage: str, *, area: str = "", fiscal_year: int | None = None
 ) -> dict[str, Any]:
     """The alliance's co-investment over every visible plan: by budget source × fiscal year,
-    by partner (at the original source) and by province; money counted once."""
-    qs = contributions_visible_to(user).select_related("item__plan__area", "source")
+    by partner (at the original source) and by province; money counted once.
+
+    The same rule as ``counted``, over plain tuples: the alliance view reads every contribution,
+    and building model instances for each (with their joins) costs far more than the sums."""
+    from saan.partners.models import Organisation
+    from saan.plans.models import BudgetSource
+
+    qs = contributions_visible_to(user)
     if area:
         qs = qs.filter(item__plan__area__code__startswith=area)
     if fiscal_year:
         qs = qs.filter(fiscal_year=fiscal_year)
-    rows = counted(qs)
-    years = sorted({r.contribution.fiscal_year for r in rows})
-    by_source_year = group(rows, lambda r: (source_name(r), r.contribution.fiscal_year), stage)
-    sources = sorted(
-        {k[0] for k in by_source_year},
-        key=lambda s: -sum(v for k, v in by_source_year.items() if k[0] == s),
+    rows = list(
+        qs.order_by().values_list(
+            "pk",
+            "funded_by_id",
+            "organisation_id",
+            "source_id",
+            "fiscal_year",
+            "item__plan__area_id",
+            stage,
+        )
     )
-    by_partner = group(rows, lambda r: r.root.organisation, stage)
-    by_province = group(rows, lambda r: r.contribution.item.plan.area_id[:2], stage)
+    by_id = {r[0]: r for r in rows}
+    passed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for r in rows:
+        if r[1] is not None and r[1] in by_id:
+            passed[r[1]] += r[6]
+    roots: dict[int, tuple[Any, ...]] = {}
+
+    def root_of(r: tuple[Any, ...]) -> tuple[Any, ...]:
+        seen = [r]
+        node = r
+        while node[0] not in roots and node[1] is not None and node[1] in by_id:
+            node = by_id[node[1]]
+            if node in seen:  # a cycle cannot be saved; never loop on one anyway
+                break
+            seen.append(node)
+        top = roots.get(node[0], node)
+        for n in seen:
+            roots[n[0]] = top
+        return top
+
+    by_source_year: dict[tuple[Any, int], Decimal] = defaultdict(lambda: ZERO)
+    by_partner: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    by_province: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    recorded = counted_total = ZERO
+    for r in rows:
+        recorded += r[6]
+        own = max(ZERO, r[6] - passed[r[0]])
+        if not own:
+            continue
+        top = root_of(r)
+        counted_total += own
+        by_source_year[(top[3], r[4])] += own
+        by_partner[top[2]] += own
+        by_province[r[5][:2]] += own
+    names = dict(
+        BudgetSource.objects.filter(pk__in={k[0] for k in by_source_year if k[0]}).values_list(
+            "pk", "name"
+        )
+    )
+    per_source: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for (source_id, year), amount in by_source_year.items():
+        per_source[names.get(source_id, "ไม่ระบุแหล่งงบ")][year] += amount
+    years = sorted({r[4] for r in rows})
+    orgs = Organisation.objects.in_bulk(list(by_partner))
+    sources = sorted(per_source.items(), key=lambda kv: -sum(kv[1].values()))
     return {
-        "rows": rows,
         "years": years,
         "sources": [
-            (
-                s,
-                [by_source_year.get((s, y), ZERO) for y in years],
-                sum(v for k, v in by_source_year.items() if k[0] == s),
-            )
-            for s in sources
+            (name, [cells.get(y, ZERO) for y in years], sum(cells.values(), ZERO))
+            for name, cells in sources
         ],
-        "partners": sorted(by_partner.items(), key=lambda kv: -kv[1]),
+        "partners": sorted(((orgs[k], v) for k, v in by_partner.items()), key=lambda kv: -kv[1]),
         "provinces": sorted(by_province.items(), key=lambda kv: -kv[1]),
-        "total": total(rows, stage),
-        "pass_through": pass_through(rows, stage),
+        "total": counted_total,
+        "pass_through": recorded - counted_total,
     }

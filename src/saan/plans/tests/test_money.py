@@ -82,6 +82,17 @@ def test_co_investment_across_provinces_counts_once(
     assert picture["total"] == D("400000")
     assert dict(picture["provinces"]) == {"40": D("400000")}
     assert picture["years"] == [FY]
+    assert [(o.short_name, v) for o, v in picture["partners"]] == [
+        ("สสส.", D("300000")),
+        ("พอช.", D("100000")),
+    ]
+    assert picture["sources"][0][0] == "กองทุน สสส."
+    # The same rule as the plan pages at every stage.
+    _goals, rows = queries.plan_funding(cast.admin, plan)
+    for stage in ("pledged", "committed", "disbursed", "spent"):
+        picture = queries.co_investment(cast.admin, stage)
+        assert picture["total"] == queries.total(rows, stage)
+        assert picture["pass_through"] == queries.pass_through(rows, stage)
 
 
 def test_a_transfer_cycle_is_refused(cast: Any, item: Any) -> None:
