@@ -417,6 +417,9 @@ def _write_item(
         ids = [ind.pk for ind, _t in pairs]
         if len(set(ids)) != len(ids):
             raise ValidationError({"indicators": [_("ตัวชี้วัด: ซ้ำกัน")]})
+        for _ind, target in pairs:
+            if target is not None and (not target.is_finite() or abs(target) >= Decimal("1e15")):
+                raise ValidationError({"indicators": [_("ค่าเป้าหมาย: ตัวเลขใหญ่เกินไป")]})
         PlanItemIndicator.objects.filter(item=item).delete()
         PlanItemIndicator.objects.bulk_create(
             [PlanItemIndicator(item=item, indicator=i, target=t) for i, t in pairs]
@@ -468,12 +471,14 @@ def _budget(value: Any, field: str, label: str) -> Decimal | None:
         return None
     try:
         amount = parse_baht(value)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ArithmeticError):
         raise ValidationError(
             {field: [_("%(f)s: ต้องเป็นจำนวนเงินเป็นตัวเลข เช่น 50,000") % {"f": label}]}
         ) from None
     if amount < 0:
         raise ValidationError({field: [_("%(f)s: ต้องไม่ติดลบ") % {"f": label}]})
+    if amount >= Decimal("1e14"):
+        raise ValidationError({field: [_("%(f)s: จำนวนเงินมากเกินไป") % {"f": label}]})
     return amount
 
 
@@ -606,7 +611,7 @@ def _parse_amounts(values: dict[str, Any]) -> dict[str, Decimal]:
             continue
         try:
             amount = parse_baht(raw)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, ArithmeticError):
             errors[s] = [
                 _("%(f)s: “%(v)s” ไม่ใช่จำนวนเงิน ให้กรอกเป็นตัวเลข เช่น 50,000")
                 % {"f": labels[s], "v": raw}
@@ -657,6 +662,10 @@ def _check_contribution(c: Contribution) -> None:
         errors["in_kind_type"] = [_("ประเภทการสนับสนุนที่ไม่ใช่ตัวเงิน: ระบุว่าเป็นบุคลากร สถานที่ ข้อมูล หรืออื่น ๆ")]
     elif c.kind == ContributionKind.CASH and c.in_kind_type:
         c.in_kind_type = InKindType.NONE
+    if c.in_kind_type not in InKindType.values:
+        errors["in_kind_type"] = [_("ประเภทการสนับสนุนที่ไม่ใช่ตัวเงิน: ไม่รู้จักค่านี้")]
+    if len(c.note) > 500:
+        errors["note"] = [_("หมายเหตุ: ยาวเกิน 500 ตัวอักษร")]
     if c.source_id is not None and c.source is not None and c.source.area_id != plan.province_code:
         errors["source"] = [_("แหล่งงบประมาณ: ต้องเป็นแหล่งงบในรายการของจังหวัดนี้")]
     if c.funded_by_id is not None:

@@ -104,3 +104,22 @@ def test_private_plans_are_404_in_the_api(client: Any, cast: Any, plan: Any, ite
     assert client.get(f"/api/plans/plans/{plan.pk}").status_code == 200
     client.logout()
     assert client.get("/api/plans/plans", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+
+
+def test_odd_values_are_422_not_500(client: Any, cast: Any, item: Any) -> None:
+    client.force_login(cast.admin)
+    base = {"item_id": item.pk, "organisation_id": org("พอช.").pk, "fiscal_year": 2569}
+    for extra, field in (
+        ({"kind": "in_kind", "in_kind_type": "gold"}, "in_kind_type"),
+        ({"note": "ก" * 501}, "note"),
+        ({"kind": "barter"}, "kind"),
+        ({"pledged": "1e400"}, "pledged"),
+        ({"budget_source_id": 999999}, "source"),
+        ({"funded_by": 999999}, "funded_by"),
+    ):
+        response = client.post(
+            "/api/plans/contributions", {**base, **extra}, content_type="application/json"
+        )
+        assert response.status_code == 422, (extra, response.content)
+        assert field in response.json()["errors"], (extra, response.json())
+    assert not Contribution.objects.exists()

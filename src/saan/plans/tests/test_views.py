@@ -203,3 +203,19 @@ def test_plan_pages_in_english(client: Any, plan: Any, funded: Any) -> None:
     area = client.get("/plans/area/40/").content.decode()
     h1 = re.search(r"<h1>(.*?)</h1>", area, re.S)
     assert h1 and "Khon Kaen" in h1.group(1) and not thai.search(h1.group(1))
+
+
+def test_odd_item_input_is_a_message_not_a_500(client: Any, cast: Any, plan: Any) -> None:
+    client.force_login(cast.coordinator)
+    url = f"/plans/{plan.pk}/items/new/"
+    for data, words in (
+        ({"title": "x", "budget_needed": "1e400"}, "งบประมาณที่ต้องการ: ต้องเป็นจำนวนเงิน"),
+        ({"title": "x", "budget_needed": "1e15"}, "มากเกินไป"),
+        ({"title": "x", "budget_needed": "-5"}, "ติดลบ"),
+        ({"title": "x", "indicators": "no-such-code = 5"}, "ไม่พบตัวชี้วัด"),
+        ({"title": "x", "indicators": "happiness-index = 1e30"}, "ใหญ่เกินไป"),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200, data
+        assert words in response.content.decode(), data
+    assert not plan.items.filter(title="x").exists()
