@@ -78,7 +78,7 @@ class ItemForm(forms.Form):
     budget_needed = forms.CharField(
         label=_("งบประมาณที่ต้องการ (บาท)"), required=False, help_text=_("เช่น 500,000")
     )
-    order = forms.IntegerField(label=_("ลำดับ"), min_value=1, required=False)
+    order = forms.IntegerField(label=_("ลำดับ"), min_value=1, max_value=999, required=False)
     areas = _AreasChoice(
         label=_("พื้นที่ดำเนินการ"),
         queryset=Area.objects.none(),

@@ -446,6 +446,8 @@ def _check_item(item: PlanItem) -> None:
         goal = item.goal if isinstance(item.goal, AgendaGoal) else None
         if goal is None or item.plan.agenda_id is None or goal.agenda_id != item.plan.agenda_id:
             errors["goal"] = [_("เป้าหมายวาระร่วม: ต้องเป็นเป้าหมายในวาระร่วมของแผนนี้")]
+    if not 1 <= (item.order or 0) <= 999:
+        errors["order"] = [_("ลำดับ: ต้องเป็นเลข 1–999")]
     if item.budget_needed is not None and item.budget_needed < 0:
         errors["budget_needed"] = [_("งบประมาณที่ต้องการ: ต้องไม่ติดลบ")]
     if errors:
