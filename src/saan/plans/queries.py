@@ -495,3 +495,32 @@ def co_investment(
         "total": counted_total,
         "pass_through": recorded - counted_total,
     }
+
+
+# ------------------------------------------------------------------------------ history
+
+
+def _history_rule(model: Any, area_field: str) -> Callable[[Any, str], bool]:
+    """An object's history is for the members of its area (not the public: it names people)."""
+
+    def allowed(user: Any, target_id: str) -> bool:
+        if not target_id.isdigit() or not _signed_in(user):
+            return False
+        return bool(model.objects.filter(_member_q(user, area_field), pk=int(target_id)).exists())
+
+    return allowed
+
+
+def _history_rules() -> dict[str, Callable[[Any, str], bool]]:
+    from saan.plans.models import BudgetSource
+
+    return {
+        "plans.plan": _history_rule(Plan, "area__code"),
+        "plans.planitem": _history_rule(PlanItem, "plan__area__code"),
+        "plans.contribution": _history_rule(Contribution, "item__plan__area__code"),
+        "plans.budgetsource": _history_rule(BudgetSource, "area__code"),
+    }
+
+
+# Which object histories a signed-in user may open (``saan.audit.queries`` reads this).
+HISTORY_RULES: dict[str, Callable[[Any, str], bool]] = _history_rules()

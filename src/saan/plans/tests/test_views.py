@@ -219,3 +219,23 @@ def test_odd_item_input_is_a_message_not_a_500(client: Any, cast: Any, plan: Any
         assert response.status_code == 200, data
         assert words in response.content.decode(), data
     assert not plan.items.filter(title="x").exists()
+
+
+def test_history_pages_are_for_members_of_the_area(
+    client: Any, cast: Any, plan: Any, funded: Any
+) -> None:
+    urls = [
+        f"/history/plans.plan/{plan.pk}/",
+        f"/history/plans.planitem/{funded['thf'].item_id}/",
+        f"/history/plans.contribution/{funded['thf'].pk}/",
+    ]
+    client.force_login(cast.somchai)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    for user in (cast.niran, cast.trat):
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 404, (user, url)
+    client.logout()
+    assert client.get(urls[0]).status_code in (302, 404)
