@@ -82,18 +82,28 @@ class ItemForm(forms.Form):
     areas = _AreasChoice(
         label=_("พื้นที่ดำเนินการ"),
         queryset=Area.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("เว้นว่างหมายถึงทั้งพื้นที่ของแผน"),
     )
     lead = _OrgChoice(label=_("หน่วยงานหลัก"), queryset=Organisation.objects.all(), required=False)
     partners = _OrgsChoice(
-        label=_("ภาคีร่วมดำเนินการ"), queryset=Organisation.objects.all(), required=False
+        label=_("ภาคีร่วมดำเนินการ"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     technical = _OrgsChoice(
-        label=_("สนับสนุนวิชาการ/ข้อมูล"), queryset=Organisation.objects.all(), required=False
+        label=_("สนับสนุนวิชาการ/ข้อมูล"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     projects = forms.ModelMultipleChoiceField(
-        label=_("โครงการที่ดำเนินการ (จากทะเบียนงาน)"), queryset=Project.objects.none(), required=False
+        label=_("โครงการที่ดำเนินการ (จากทะเบียนงาน)"),
+        queryset=Project.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     indicators = forms.CharField(
         label=_("ตัวชี้วัดและค่าเป้าหมาย"),
