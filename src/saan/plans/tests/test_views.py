@@ -239,3 +239,62 @@ def test_history_pages_are_for_members_of_the_area(
             assert client.get(url).status_code == 404, (user, url)
     client.logout()
     assert client.get(urls[0]).status_code in (302, 404)
+
+
+def test_coordinator_creates_agrees_and_revises_through_the_pages(
+    client: Any, cast: Any, agenda: Any
+) -> None:
+    import datetime as dt
+
+    from saan.forums import services as forum_services
+    from saan.forums.models import MechanismKind
+    from saan.plans.models import Plan, PlanStatus
+
+    client.force_login(cast.coordinator)
+    made = client.post(
+        "/plans/area/40/new/",
+        {
+            "title": "แผนร่วมทดสอบ",
+            "fiscal_year": 2569,
+            "agenda": agenda.pk,
+            "items_from_goals": "on",
+            "is_public": "on",
+        },
+    )
+    assert made.status_code == 302
+    plan = Plan.objects.get(title="แผนร่วมทดสอบ")
+    assert plan.items.count() == 2 and plan.status == PlanStatus.DRAFT
+    wg = forum_services.mechanism_create(
+        actor=cast.coordinator,
+        area=plan.area,
+        kind=MechanismKind.WORKING_GROUP,
+        name="คณะทำงานทดสอบ",
+    )
+    meeting = forum_services.meeting_create(
+        actor=cast.coordinator, mechanism=wg, starts_at=dt.datetime(2025, 11, 20, 9, tzinfo=dt.UTC)
+    )
+    resolution = forum_services.resolution_create(
+        actor=cast.coordinator,
+        meeting=meeting,
+        text="เห็นชอบแผนร่วม",
+        owner=org("สช."),
+        due_date=dt.date(2026, 9, 30),
+    )
+    agreed = client.post(
+        f"/plans/{plan.pk}/agree/", {"resolution": resolution.pk, "agreed_on": "2025-11-20"}
+    )
+    assert agreed.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.AGREED and plan.versions.get().resolution == resolution
+    item = plan.items.order_by("order").first()
+    services.contribution_create(
+        actor=cast.admin, item=item, organisation=org("สสส."), fiscal_year=2569, pledged=1
+    )
+    refused = client.post(f"/plans/items/{item.pk}/remove/", follow=True)
+    assert "ลบรายการนี้ไม่ได้" in refused.content.decode()
+    other = plan.items.order_by("order").last()
+    assert client.post(f"/plans/items/{other.pk}/remove/").status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.version, plan.items.count()) == (PlanStatus.REVISED, 2, 1)
+    diff = client.get(f"/plans/{plan.pk}/versions/?a=1&b=current").content.decode()
+    assert "รายการที่ตัดออก" in diff and other.title in diff
