@@ -20,7 +20,7 @@ from saan.audit.services import label_for, record
 from saan.core.textsearch import search_key
 from saan.core.thai import fiscal_year
 from saan.partners.models import Organisation
-from saan.projects import queries
+from saan.projects import queries, summary
 from saan.projects.models import (
     BudgetLine,
     OrgRole,
@@ -256,6 +256,7 @@ def project_create(*, actor: Any, data: ProjectData) -> Project:
     _apply_fields(project, data)
     project.save()
     _write(project, data)
+    summary.refresh(summary.reach_codes(data.area_codes))
     record(
         actor=actor,
         action="project.create",
@@ -291,7 +292,8 @@ def project_update(
         raise ValidationError(
             {"ref_code": [_("หน่วยงานนี้มีโครงการรหัส %(code)s อยู่แล้ว") % {"code": data.ref_code}]}
         )
-    before = data_snapshot(project_data(current))
+    before_data = project_data(current)
+    before = data_snapshot(before_data)
     after = data_snapshot(data)
     if before == after:
         return current
@@ -299,6 +301,7 @@ def project_update(
     current.version += 1
     current.save()
     _write(current, data)
+    summary.refresh(summary.reach_codes([*before_data.area_codes, *data.area_codes]))
     record(
         actor=actor,
         action="project.update",
@@ -324,6 +327,7 @@ def project_delete(*, actor: Any, project: Project) -> None:
         area_code=_audit_area(data),
     )
     current.delete()
+    summary.refresh(summary.reach_codes(data.area_codes))
 
 
 @transaction.atomic
@@ -794,6 +798,8 @@ def project_bulk_save(
 
     # Updates: the stored projects, locked, editable by the actor, at the version compared.
     updated: list[int] = []
+    changed: list[tuple[Project, ProjectData]] = []
+    before_all: dict[int, ProjectData] = {}
     if updates:
         current: dict[int, Project] = {}
         for chunk in _chunks(sorted(update_ids)):
@@ -802,7 +808,6 @@ def project_bulk_save(
         if len(current) != len(update_ids):
             raise PermissionDenied(_("คุณไม่มีสิทธิ์แก้ไขโครงการนี้"))
         before_all = project_data_many(sorted(update_ids))
-        changed: list[tuple[Project, ProjectData]] = []
         for u in updates:
             project = current[u.project_id]
             if project.version != u.version:
@@ -877,4 +882,8 @@ def project_bulk_save(
             )
         )
     insert_rows(AuditEvent, AUDIT_COLUMNS, events)
+    touched = [code for d in creates for code in d.area_codes]
+    for p, d in changed:
+        touched += before_all[p.pk].area_codes + d.area_codes
+    summary.refresh(summary.reach_codes(touched))
     return BulkSaved(created=ids, updated=updated)
