@@ -159,6 +159,13 @@ class RowReader:
         self._orgs = _organisation_index()
         self._themes = _vocabulary(Theme.objects.all())
         self._groups = _vocabulary(TargetGroup.objects.all())
+        # What an unknown value's fix lists: the names a cell may use.
+        self._accepted = {
+            F.THEMES: ", ".join(
+                Theme.objects.filter(is_active=True).values_list("name_th", flat=True)
+            ),
+            F.TARGET_GROUP: ", ".join(TargetGroup.objects.values_list("name_th", flat=True)),
+        }
         self._lookups: dict[tuple[str, str], int | None] = {}  # a sheet repeats a few words
 
     # ----------------------------------------------------------------------------- helpers
@@ -438,11 +445,17 @@ class RowReader:
                     self._lookups[memo] = _lookup(vocab, part)
                 pk = self._lookups[memo]
                 if pk is None:
-                    self.warn(
+                    # Rejected, not dropped: a project filed without the theme or group the
+                    # agency wrote would be missing from every filter by it, silently.
+                    self.problem(
                         row,
                         name,
-                        _("ไม่รู้จัก%(what)s “%(name)s”: ไม่ได้บันทึกค่านี้ (เพิ่มได้ภายหลังในหน้าโครงการ)")
-                        % {"what": what, "name": part},
+                        _("ไม่รู้จัก%(what)s “%(text)s”") % {"what": what, "text": part},
+                        _(
+                            "เขียนให้ตรงกับชื่อใดชื่อหนึ่ง: %(accepted)s หรือลบค่านี้ออกจากเซลล์ "
+                            "หากเป็น%(what)sใหม่ ขอให้ผู้ดูแลระบบเพิ่มในรายการก่อนแล้วนำเข้าอีกครั้ง"
+                        )
+                        % {"accepted": self._accepted.get(name, ""), "what": what},
                     )
                 elif pk not in found:
                     found.append(pk)
