@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import Q
 
 from saan.projects.models import (
     BudgetLine,
@@ -34,8 +35,9 @@ from saan.projects.models import (
 
 LOCK_KEY = 7_240_401  # any constant shared by every refresh
 CODE_LENGTHS = (2, 4, 6)
-# Above this many areas one full rebuild is cheaper than per-area predicates.
+# Above this many areas, whole provinces are refreshed (or everything, above that many).
 FULL_REBUILD_ABOVE = 300
+PROVINCES_AT_ONCE = 20
 
 
 def reach_codes(area_codes: Iterable[str]) -> set[str]:
@@ -55,9 +57,10 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def _reach_sql(codes: list[str] | None) -> tuple[str, list[str]]:
-    """SELECT project_id, code: each project with every area X (of ``codes``, or all) it has
-    work inside, once per (project, X)."""
+def _reach_sql(codes: list[str] | None, subtrees: list[str] | None) -> tuple[str, list[str]]:
+    """SELECT project_id, code: each project with every area X it has work inside, once per
+    (project, X). X ranges over ``codes`` (exactly those areas), or every area under
+    ``subtrees`` (province codes), or with neither every area."""
     qn = connection.ops.quote_name
     pa = qn(ProjectArea._meta.db_table)
     parts: list[str] = []
@@ -67,6 +70,11 @@ def _reach_sql(codes: list[str] | None) -> tuple[str, list[str]]:
         where = f"LENGTH(pa.area_id) >= {n}"
         if codes is not None:
             wanted = sorted(c for c in codes if len(c) == n)
+        elif subtrees is not None:
+            wanted = sorted(subtrees)
+        else:
+            wanted = None
+        if wanted is not None:
             if not wanted:
                 continue
             ranges = []
@@ -75,7 +83,8 @@ def _reach_sql(codes: list[str] | None) -> tuple[str, list[str]]:
                 params += code_range(code)
             where += " AND (" + " OR ".join(ranges) + ")"
         parts.append(
-            f"SELECT pa.project_id AS project_id, {column} AS code FROM {pa} pa WHERE {where}"
+            f"SELECT DISTINCT pa.project_id AS project_id, {column} AS code FROM {pa} pa "
+            f"WHERE {where}"
         )
     if not parts:
         parts.append(
@@ -84,71 +93,104 @@ def _reach_sql(codes: list[str] | None) -> tuple[str, list[str]]:
     return " UNION ".join(parts), params
 
 
-def _statements(codes: list[str] | None) -> list[tuple[str, list[str]]]:
+REACH = "saan_work_reach"
+ORGS = "saan_work_orgs"
+
+
+def _fill(codes: list[str] | None, subtrees: list[str] | None) -> None:
+    """Insert the summary rows of the areas chosen (see ``_reach_sql``), which must have none.
+
+    Two temporary tables carry the shared part once: (project, area, visibility, project
+    total) for every project with work inside each area, and the distinct (project,
+    organisation) pairs of those projects; five grouped INSERT … SELECTs read them."""
     qn = connection.ops.quote_name
     summary = qn(WorkSummary._meta.db_table)
     project = qn(Project._meta.db_table)
     lines = qn(BudgetLine._meta.db_table)
     roles = qn(ProjectOrganisation._meta.db_table)
     themes = qn(Project.themes.through._meta.db_table)
-    reach, params = _reach_sql(codes)
-    head = (
-        f"WITH reach AS ({reach}), "
-        f"tot AS (SELECT project_id, SUM(amount) AS total FROM {lines} "
-        f"WHERE project_id IN (SELECT project_id FROM reach) GROUP BY project_id), "
-        f"org AS (SELECT DISTINCT project_id, organisation_id FROM {roles} "
-        f"WHERE project_id IN (SELECT project_id FROM reach)) "
+    reach, params = _reach_sql(codes, subtrees)
+    insert = (
         f"INSERT INTO {summary} (area_code, visibility, kind, organisation_id, theme_id, "
-        f"fiscal_year, count, budget) "
+        "fiscal_year, count, budget) "
     )
-    base = f"FROM reach r JOIN {project} p ON p.id = r.project_id "
-    budget = "COALESCE(SUM(t.total), 0)"
-    with_tot = "LEFT JOIN tot t ON t.project_id = r.project_id "
     theme = f"LEFT JOIN {themes} pt ON pt.project_id = r.project_id "
-    selects = [
-        # T: projects with work inside X.
-        f"SELECT r.code, p.visibility, 'T', 0, 0, 0, COUNT(*), {budget} {base}{with_tot}"
-        "GROUP BY r.code, p.visibility",
-        # O: per organisation taking part (any role).
-        f"SELECT r.code, p.visibility, 'O', o.organisation_id, 0, 0, COUNT(*), {budget} "
-        f"{base}JOIN org o ON o.project_id = r.project_id {with_tot}"
-        "GROUP BY r.code, p.visibility, o.organisation_id",
-        # C: per organisation × theme (0: the project names no theme).
-        f"SELECT r.code, p.visibility, 'C', o.organisation_id, COALESCE(pt.theme_id, 0), 0, "
-        f"COUNT(*), {budget} {base}JOIN org o ON o.project_id = r.project_id {theme}{with_tot}"
-        "GROUP BY r.code, p.visibility, o.organisation_id, COALESCE(pt.theme_id, 0)",
-        # H: per theme (0: no theme).
-        f"SELECT r.code, p.visibility, 'H', 0, COALESCE(pt.theme_id, 0), 0, COUNT(*), {budget} "
-        f"{base}{theme}{with_tot}GROUP BY r.code, p.visibility, COALESCE(pt.theme_id, 0)",
-        # B: budget lines per source (0: none given) × fiscal year; count = lines.
-        f"SELECT r.code, p.visibility, 'B', COALESCE(b.source_id, 0), 0, b.fiscal_year, "
-        f"COUNT(*), SUM(b.amount) {base}JOIN {lines} b ON b.project_id = r.project_id "
-        "GROUP BY r.code, p.visibility, COALESCE(b.source_id, 0), b.fiscal_year",
-    ]
-    return [(head + select, params) for select in selects]
+    org = f"JOIN {ORGS} o ON o.project_id = r.project_id "
+    with connection.cursor() as cursor:
+        for table in (REACH, ORGS):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {REACH} AS "
+            f"WITH reach AS ({reach}), "
+            f"tot AS (SELECT project_id, SUM(amount) AS total FROM {lines} "
+            "WHERE project_id IN (SELECT project_id FROM reach) GROUP BY project_id) "
+            "SELECT r.project_id AS project_id, r.code AS code, p.visibility AS visibility, "
+            "COALESCE(t.total, 0) AS total "
+            f"FROM reach r JOIN {project} p ON p.id = r.project_id "
+            "LEFT JOIN tot t ON t.project_id = r.project_id",
+            params,
+        )
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {ORGS} AS SELECT DISTINCT project_id, organisation_id "
+            f"FROM {roles} WHERE project_id IN (SELECT project_id FROM {REACH})"
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {REACH}")
+            cursor.execute(f"ANALYZE {ORGS}")
+        selects = [
+            # T: projects with work inside the area.
+            f"SELECT code, visibility, 'T', 0, 0, 0, COUNT(*), SUM(total) FROM {REACH} "
+            "GROUP BY code, visibility",
+            # O: per organisation taking part (any role, counted once).
+            f"SELECT r.code, r.visibility, 'O', o.organisation_id, 0, 0, COUNT(*), "
+            f"SUM(r.total) FROM {REACH} r {org}"
+            "GROUP BY r.code, r.visibility, o.organisation_id",
+            # C: per organisation × theme (0: the project names no theme).
+            f"SELECT r.code, r.visibility, 'C', o.organisation_id, COALESCE(pt.theme_id, 0), "
+            f"0, COUNT(*), SUM(r.total) FROM {REACH} r {org}{theme}"
+            "GROUP BY r.code, r.visibility, o.organisation_id, COALESCE(pt.theme_id, 0)",
+            # H: per theme (0: no theme).
+            f"SELECT r.code, r.visibility, 'H', 0, COALESCE(pt.theme_id, 0), 0, COUNT(*), "
+            f"SUM(r.total) FROM {REACH} r {theme}"
+            "GROUP BY r.code, r.visibility, COALESCE(pt.theme_id, 0)",
+            # B: budget lines per source (0: none given) × fiscal year; count = lines.
+            f"SELECT r.code, r.visibility, 'B', COALESCE(b.source_id, 0), 0, b.fiscal_year, "
+            f"COUNT(*), SUM(b.amount) FROM {REACH} r JOIN {lines} b ON b.project_id = r.project_id "
+            "GROUP BY r.code, r.visibility, COALESCE(b.source_id, 0), b.fiscal_year",
+        ]
+        for select in selects:
+            cursor.execute(insert + select)
+        for table in (REACH, ORGS):
+            cursor.execute(f"DROP TABLE {table}")
 
 
 def refresh(codes: Iterable[str]) -> None:
     """Recompute the summary rows of these areas (give every area whose figures may have
     changed: ``reach_codes`` of a project's old and new areas). Call inside the transaction
-    that changed the projects."""
+    that changed the projects. Many areas are refreshed province by province (everything
+    under each province touched), very many by a full rebuild."""
     wanted = sorted(set(codes))
     if not wanted:
         return
-    if len(wanted) > FULL_REBUILD_ABOVE:
+    _lock()
+    if len(wanted) <= FULL_REBUILD_ABOVE:
+        WorkSummary.objects.filter(area_code__in=wanted).delete()
+        _fill(wanted, None)
+        return
+    provinces = sorted({code[:2] for code in wanted})
+    if len(provinces) > PROVINCES_AT_ONCE:
         rebuild()
         return
-    _lock()
-    WorkSummary.objects.filter(area_code__in=wanted).delete()
-    with connection.cursor() as cursor:
-        for sql, params in _statements(wanted):
-            cursor.execute(sql, params)
+    under = Q()
+    for code in provinces:
+        low, high = code_range(code)
+        under |= Q(area_code__gte=low, area_code__lte=high)
+    WorkSummary.objects.filter(under).delete()
+    _fill(None, provinces)
 
 
 def rebuild() -> None:
     """Recompute every summary row from the project tables."""
     _lock()
     WorkSummary.objects.all().delete()
-    with connection.cursor() as cursor:
-        for sql, params in _statements(None):
-            cursor.execute(sql, params)
+    _fill(None, None)

@@ -160,7 +160,7 @@ class RowReader:
         self._themes = _vocabulary(Theme.objects.all())
         self._groups = _vocabulary(TargetGroup.objects.all())
         # What an unknown value's fix lists: the names a cell may use.
-        self._accepted = {
+        self._accepted: dict[str, str] = {
             F.THEMES: ", ".join(
                 Theme.objects.filter(is_active=True).values_list("name_th", flat=True)
             ),
