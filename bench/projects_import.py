@@ -433,6 +433,12 @@ def run(args: argparse.Namespace) -> None:
     owner = Organisation.objects.get(short_name="สช.")
     undo = watch_import(args.time_limit)
     print("import_file(commit=True):")
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     try:
         import_seconds, result = timed(
             lambda: import_file(
@@ -445,6 +451,10 @@ def run(args: argparse.Namespace) -> None:
         )
     finally:
         undo()
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+            print(f"profile written to {args.profile} (timings inflated by the profiler)")
     if result.error or not result.committed:
         print(f"import did not commit: {result.error}")
         raise SystemExit(1)
@@ -494,6 +504,9 @@ def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--profile", metavar="FILE", help="write a cProfile of the import to FILE (pstats)"
+    )
     parser.add_argument("--rows", type=int, default=100_000, help="projects (default 100000)")
     parser.add_argument(
         "--time-limit", type=float, default=900, help="stop the import after S seconds (900)"

@@ -20,7 +20,9 @@ anyway), so two transactions never rewrite the same area's rows at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection
 from django.db.models import Q
@@ -117,6 +119,10 @@ def _fill(codes: list[str] | None, subtrees: list[str] | None) -> None:
     theme = f"LEFT JOIN {themes} pt ON pt.project_id = r.project_id "
     org = f"JOIN {ORGS} o ON o.project_id = r.project_id "
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and codes is None:
+            # Whole provinces or everything: let the grouping hash in memory rather than sort
+            # on disk (PostgreSQL's default is 4 MB). For this transaction only.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         for table in (REACH, ORGS):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(
@@ -164,11 +170,32 @@ def _fill(codes: list[str] | None, subtrees: list[str] | None) -> None:
             cursor.execute(f"DROP TABLE {table}")
 
 
+_deferred: ContextVar[set[str] | None] = ContextVar("saan_work_summary_deferred", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Collect the refreshes asked for inside the block and run them once at its end (an
+    import saves its projects in chunks; the summary is refreshed once, in the same
+    transaction). Nothing is refreshed when the block raises: its transaction rolls back."""
+    collected: set[str] = set()
+    token = _deferred.set(collected)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    refresh(collected)
+
+
 def refresh(codes: Iterable[str]) -> None:
     """Recompute the summary rows of these areas (give every area whose figures may have
     changed: ``reach_codes`` of a project's old and new areas). Call inside the transaction
     that changed the projects. Many areas are refreshed province by province (everything
     under each province touched), very many by a full rebuild."""
+    collecting = _deferred.get()
+    if collecting is not None:
+        collecting.update(codes)
+        return
     wanted = sorted(set(codes))
     if not wanted:
         return

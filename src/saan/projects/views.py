@@ -62,6 +62,8 @@ class Filtered:
     projects: QuerySet[Project]
     area: Area | None = None
     place: forms.PlaceResult | None = None
+    selection: QuerySet[Project] | None = None  # the same projects, neither sorted nor summed
+    sort: str = filters.DEFAULT_SORT
     ignored: dict[str, str] = field(default_factory=dict)  # parameters that could not be used
     query: dict[str, str] = field(default_factory=dict)  # the filters as a clean query string
 
@@ -136,6 +138,7 @@ def _filtered(request: HttpRequest) -> Filtered:
     result.query = dict(chosen.active)
     if sort != filters.DEFAULT_SORT:
         result.query["sort"] = sort
+    result.selection, result.sort = projects, sort
     result.projects = filters.sort_projects(filters.annotate_budget(projects), sort)
     return result
 
@@ -150,7 +153,13 @@ class Row:
 
 def project_list(request: HttpRequest) -> HttpResponse:
     filtered = _filtered(request)
-    projects = filtered.projects.select_related("owner").prefetch_related(
+    selection = filtered.selection if filtered.selection is not None else filtered.projects
+    if filtered.sort.lstrip("-") == "budget":
+        ordered = filtered.projects
+    else:
+        # Budgets only for the rows shown (below), not for every project selected.
+        ordered = filters.sort_projects(selection, filtered.sort)
+    projects = ordered.select_related("owner").prefetch_related(
         Prefetch(
             "project_areas",
             queryset=ProjectArea.objects.select_related("area").order_by("area_id"),
@@ -158,12 +167,24 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "themes",
     )
     # One pass over the selection for the page count and the footer total.
-    totals = filtered.projects.order_by().aggregate(n=Count("pk"), total=Sum("budget_total"))
+    totals = selection.order_by().aggregate(
+        n=Count("pk", distinct=True), total=Sum("budget_lines__amount")
+    )
     paginator = Paginator(projects, PAGE_SIZE)
     paginator.count = totals["n"]  # a cached property: the paginator will not count again
     page_obj = paginator.get_page(request.GET.get("page"))
+    shown = list(page_obj.object_list)
+    if ordered is not filtered.projects:
+        sums = dict(
+            BudgetLine.objects.filter(project_id__in=[p.pk for p in shown])
+            .order_by()
+            .values_list("project_id")
+            .annotate(total=Sum("amount"))
+        )
+        for p in shown:
+            p.budget_total = sums.get(p.pk)  # type: ignore[attr-defined]
     rows = []
-    for p in page_obj:
+    for p in shown:
         areas = [pa.area for pa in p.project_areas.all()]
         rows.append(Row(p, areas[:3], max(len(areas) - 3, 0), list(p.themes.all())))
     total_budget = totals["total"] if totals["total"] is not None else Decimal(0)

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from saan.audit.services import record
 from saan.partners import permissions
 from saan.partners.models import Organisation, Role
-from saan.projects import queries
+from saan.projects import queries, summary
 from saan.projects.importing.columns import (
     IGNORE,
     NOT_STORED,
@@ -828,9 +828,10 @@ def _write(*, actor: Any, batch: ImportBatch, plan: Plan, expected: str | None) 
         raise StalePreview
     todo = [r for r in plan.rows if r.outcome in (ImportOutcome.CREATE, ImportOutcome.UPDATE)]
     _progress(batch, "writing", 0, len(todo))
-    for n, chunk in enumerate(_chunks(todo, WRITE_CHUNK), start=1):
-        _save_chunk(actor, chunk)
-        _progress(batch, "writing", min(n * WRITE_CHUNK, len(todo)), len(todo))
+    with summary.deferred():  # the per-area work summary: once, after the last chunk
+        for n, chunk in enumerate(_chunks(todo, WRITE_CHUNK), start=1):
+            _save_chunk(actor, chunk)
+            _progress(batch, "writing", min(n * WRITE_CHUNK, len(todo)), len(todo))
     counts = plan.counts
     record(
         actor=actor,

@@ -245,3 +245,19 @@ def test_a_large_change_rebuilds_and_a_rollback_leaves_the_summary_as_it_was(cas
         WorkSummary.objects.all().delete()
         transaction.set_rollback(True)
     assert stored() == before
+
+
+def test_an_import_refreshes_the_summary_once_after_its_last_chunk(monkeypatch, cast, register):
+    from saan.projects.importing import plan
+    from saan.projects.tests.test_import import messy_workbook
+
+    monkeypatch.setattr(plan, "WRITE_CHUNK", 1)  # one project per bulk save
+    fills = []
+    real_fill = summary._fill
+    monkeypatch.setattr(summary, "_fill", lambda *a: (fills.append(a), real_fill(*a)))
+    result = plan.import_file(
+        actor=cast.somchai, owner=org("พอช."), file_bytes=messy_workbook(), filename="codi.xlsx"
+    )
+    assert result.committed and result.counts["create"] == 4
+    assert len(fills) == 1
+    assert_summary_is_fresh()
