@@ -863,7 +863,14 @@ def _write(*, actor: Any, batch: ImportBatch, plan: Plan, expected: str | None) 
         "skipped": counts[ImportOutcome.SKIPPED],
         "rejected": counts[ImportOutcome.REJECTED],
     }
-    batch.save()
+    # Not the stored file (tens of MB written again for nothing).
+    batch.save(
+        update_fields=[
+            f.name
+            for f in batch._meta.concrete_fields
+            if not f.primary_key and f.name != "file_content"
+        ]
+    )
 
 
 def _lock_owners(plan: Plan) -> None:
