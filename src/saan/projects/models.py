@@ -362,19 +362,8 @@ class WorkSummary(models.Model):
     class Meta:
         verbose_name = _("สรุปงานรายพื้นที่")
         verbose_name_plural = _("สรุปงานรายพื้นที่")
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "area_code",
-                    "visibility",
-                    "kind",
-                    "organisation_id",
-                    "theme_id",
-                    "fiscal_year",
-                ],
-                name="worksummary_unique",
-            ),
-        ]
+        # Rows come from GROUP BY and are read by area: no wider index to keep up on a rebuild.
+        indexes = [models.Index(fields=["area_code", "kind"], name="worksummary_area_idx")]
 
     def __str__(self) -> str:
         return f"{self.area_code} {self.visibility} {self.kind}: {self.count}"

@@ -225,7 +225,9 @@ def area_panel(user: Any, area: Area) -> AreaWork:
     counted here. Visibilities the person does not see in full are counted project by project.
     """
     work = AreaWork(area)
-    full = _full_visibilities(user, area.code)
+    # The summary keeps the details for provinces and districts; a subdistrict's few projects
+    # are counted directly.
+    full = [] if area.level == Level.SUBDISTRICT else _full_visibilities(user, area.code)
     tally = _summary_tally(area.code, full)
     visible = queries.visible_to(user)
     if area.ancestor_codes:

@@ -1,10 +1,11 @@
 """The work register summed per area: what the "who does what here" panel reads.
 
 ``WorkSummary`` holds, for every area X that has work inside it (a project area equal to X or
-under it) and every visibility, the number of such projects and their budgets: in total, per
-organisation taking part, per organisation × theme, per theme, and the budget lines per source
-× fiscal year. A project is counted once per X however many of its areas lie inside X, so the
-figures are exact distinct counts, not sums of children.
+under it) and every visibility, the number of such projects and their budget; for provinces and
+districts also per organisation taking part, per organisation × theme, per theme, and the budget
+lines per source × fiscal year (a subdistrict has few projects: its page counts them directly).
+A project is counted once per X however many of its areas lie inside X, so the figures are
+exact distinct counts, not sums of children.
 
 The services keep it in step inside the transaction that changes projects: ``refresh(codes)``
 recomputes the rows of the given areas from the project tables with one grouped ``INSERT …
@@ -40,6 +41,9 @@ CODE_LENGTHS = (2, 4, 6)
 # Above this many areas, whole provinces are refreshed (or everything, above that many).
 FULL_REBUILD_ABOVE = 300
 PROVINCES_AT_ONCE = 20
+# Organisation, theme and budget rows are kept for areas with codes this long at most
+# (provinces and districts); subdistricts keep their project count only.
+DETAILED_UP_TO = 4
 
 
 def reach_codes(area_codes: Iterable[str]) -> set[str]:
@@ -143,26 +147,30 @@ def _fill(codes: list[str] | None, subtrees: list[str] | None) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {REACH}")
             cursor.execute(f"ANALYZE {ORGS}")
+        detailed = f"WHERE LENGTH(r.code) <= {DETAILED_UP_TO} "
         selects = [
-            # T: projects with work inside the area.
+            # T: projects with work inside the area (every level: a district's page shades
+            # its subdistricts by these).
             f"SELECT code, visibility, 'T', 0, 0, 0, COUNT(*), SUM(total) FROM {REACH} "
             "GROUP BY code, visibility",
+            # The rest for provinces and districts only: a subdistrict's few projects are
+            # counted on its page directly.
             # O: per organisation taking part (any role, counted once).
             f"SELECT r.code, r.visibility, 'O', o.organisation_id, 0, 0, COUNT(*), "
-            f"SUM(r.total) FROM {REACH} r {org}"
+            f"SUM(r.total) FROM {REACH} r {org}{detailed}"
             "GROUP BY r.code, r.visibility, o.organisation_id",
             # C: per organisation × theme (0: the project names no theme).
             f"SELECT r.code, r.visibility, 'C', o.organisation_id, COALESCE(pt.theme_id, 0), "
-            f"0, COUNT(*), SUM(r.total) FROM {REACH} r {org}{theme}"
+            f"0, COUNT(*), SUM(r.total) FROM {REACH} r {org}{theme}{detailed}"
             "GROUP BY r.code, r.visibility, o.organisation_id, COALESCE(pt.theme_id, 0)",
             # H: per theme (0: no theme).
             f"SELECT r.code, r.visibility, 'H', 0, COALESCE(pt.theme_id, 0), 0, COUNT(*), "
-            f"SUM(r.total) FROM {REACH} r {theme}"
+            f"SUM(r.total) FROM {REACH} r {theme}{detailed}"
             "GROUP BY r.code, r.visibility, COALESCE(pt.theme_id, 0)",
             # B: budget lines per source (0: none given) × fiscal year; count = lines.
             f"SELECT r.code, r.visibility, 'B', COALESCE(b.source_id, 0), 0, b.fiscal_year, "
             f"COUNT(*), SUM(b.amount) FROM {REACH} r JOIN {lines} b ON b.project_id = r.project_id "
-            "GROUP BY r.code, r.visibility, COALESCE(b.source_id, 0), b.fiscal_year",
+            f"{detailed}GROUP BY r.code, r.visibility, COALESCE(b.source_id, 0), b.fiscal_year",
         ]
         for select in selects:
             cursor.execute(insert + select)
