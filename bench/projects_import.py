@@ -419,7 +419,10 @@ def run(args: argparse.Namespace) -> None:
 
     # Baseline: the same rows through the DB-API.
     tuples = raw_tuples(rows, context.user.pk)
+    postmaster = benchlib.postmaster_pid()
+    before = benchlib.cpu_sample(postgres=postmaster)
     raw_seconds, _ = timed(lambda: raw_insert(tuples))
+    raw_cpu = benchlib.cpu_cores(before, benchlib.cpu_sample(postgres=postmaster))
     raw_counts = row_counts()
     print(
         f"raw insert ({'COPY' if postgres else 'executemany'}): {raw_seconds:.2f} s, "
@@ -439,6 +442,7 @@ def run(args: argparse.Namespace) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    before = benchlib.cpu_sample(postgres=postmaster)
     try:
         import_seconds, result = timed(
             lambda: import_file(
@@ -450,6 +454,7 @@ def run(args: argparse.Namespace) -> None:
             )
         )
     finally:
+        import_cpu = benchlib.cpu_cores(before, benchlib.cpu_sample(postgres=postmaster))
         undo()
         if profiler is not None:
             profiler.disable()
@@ -493,6 +498,27 @@ def run(args: argparse.Namespace) -> None:
                     f"{rate:,.0f}",
                     f"{import_seconds / raw_seconds:.1f}x",
                 ],
+            ],
+        )
+    )
+    print()
+    print(f"CPU while measuring, average cores busy (of {os.cpu_count()}):")
+    print(
+        benchlib.table(
+            ["step", "machine", "this process", "PostgreSQL", "everything else", "CPU s (ours)"],
+            [
+                [
+                    name,
+                    f"{cpu['machine']:.2f}",
+                    f"{cpu['own']:.2f}",
+                    f"{cpu.get('postgres', 0):.2f}" if postmaster else "-",
+                    f"{cpu['other']:.2f}",
+                    f"{(cpu['own'] + cpu.get('postgres', 0)) * secs:.1f}",
+                ]
+                for name, cpu, secs in (
+                    ("raw insert", raw_cpu, raw_seconds),
+                    ("import", import_cpu, import_seconds),
+                )
             ],
         )
     )
