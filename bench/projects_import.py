@@ -419,7 +419,10 @@ def run(args: argparse.Namespace) -> None:
 
     # Baseline: the same rows through the DB-API.
     tuples = raw_tuples(rows, context.user.pk)
+    postmaster = benchlib.postmaster_pid()
+    before = benchlib.cpu_sample(postgres=postmaster)
     raw_seconds, _ = timed(lambda: raw_insert(tuples))
+    raw_cpu = benchlib.cpu_cores(before, benchlib.cpu_sample(postgres=postmaster))
     raw_counts = row_counts()
     print(
         f"raw insert ({'COPY' if postgres else 'executemany'}): {raw_seconds:.2f} s, "
@@ -433,6 +436,13 @@ def run(args: argparse.Namespace) -> None:
     owner = Organisation.objects.get(short_name="สช.")
     undo = watch_import(args.time_limit)
     print("import_file(commit=True):")
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    before = benchlib.cpu_sample(postgres=postmaster)
     try:
         import_seconds, result = timed(
             lambda: import_file(
@@ -444,7 +454,12 @@ def run(args: argparse.Namespace) -> None:
             )
         )
     finally:
+        import_cpu = benchlib.cpu_cores(before, benchlib.cpu_sample(postgres=postmaster))
         undo()
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+            print(f"profile written to {args.profile} (timings inflated by the profiler)")
     if result.error or not result.committed:
         print(f"import did not commit: {result.error}")
         raise SystemExit(1)
@@ -486,6 +501,27 @@ def run(args: argparse.Namespace) -> None:
             ],
         )
     )
+    print()
+    print(f"CPU while measuring, average cores busy (of {os.cpu_count()}):")
+    print(
+        benchlib.table(
+            ["step", "machine", "this process", "PostgreSQL", "everything else", "CPU s (ours)"],
+            [
+                [
+                    name,
+                    f"{cpu['machine']:.2f}",
+                    f"{cpu['own']:.2f}",
+                    f"{cpu.get('postgres', 0):.2f}" if postmaster else "-",
+                    f"{cpu['other']:.2f}",
+                    f"{(cpu['own'] + cpu.get('postgres', 0)) * secs:.1f}",
+                ]
+                for name, cpu, secs in (
+                    ("raw insert", raw_cpu, raw_seconds),
+                    ("import", import_cpu, import_seconds),
+                )
+            ],
+        )
+    )
     target = 60.0
     verdict = "meets" if import_seconds < target else "misses"
     print(f"target: {args.rows:,} rows under {target:.0f} s on PostgreSQL: {verdict} it")
@@ -494,6 +530,9 @@ def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--profile", metavar="FILE", help="write a cProfile of the import to FILE (pstats)"
+    )
     parser.add_argument("--rows", type=int, default=100_000, help="projects (default 100000)")
     parser.add_argument(
         "--time-limit", type=float, default=900, help="stop the import after S seconds (900)"

@@ -68,7 +68,17 @@ def prepare(args: argparse.Namespace) -> tuple[str, str]:
     rows = projects_import.dataset(args.projects, context)
     tuples = projects_import.raw_tuples(rows, context.user.pk, full=True)
     seconds, _ = projects_import.timed(lambda: projects_import.raw_insert(tuples))
+    from django.db import transaction
+
+    from saan.projects import summary
+
+    def rebuild() -> None:
+        with transaction.atomic():
+            summary.rebuild()
+
+    summary_seconds, _ = projects_import.timed(rebuild)
     projects_import.analyze()
+    print(f"work summary rebuilt from the loaded rows: {summary_seconds:.2f} s")
     in_kk = sum(1 for r in rows if r.area.startswith("40"))
     in_kk_2568 = sum(1 for r in rows if r.area.startswith("40") and r.fiscal_year == 2568)
     print(
@@ -202,6 +212,8 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
 
     static_url, cookie = prepare(args)
     count_queries([path for path, _ in PAGES], cookie)
+    if args.in_process:
+        return
     postmaster = benchlib.postmaster_pid()
     connections.close_all()
 
@@ -243,6 +255,9 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60, help="seconds per URL (60)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    parser.add_argument(
+        "--in-process", action="store_true", help="only the in-process figures, no server load"
+    )
     args = parser.parse_args()
     if min(args.projects, args.requests, args.clients, args.workers, args.threads) < 1:
         parser.error("counts must be positive")

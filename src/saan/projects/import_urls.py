@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/preview/", views.import_preview, name="import_preview"),
     path("<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("<int:pk>/report/", views.import_report, name="import_report"),
+    path("<int:pk>/reset/", views.import_reset, name="import_reset"),
 ]

@@ -359,9 +359,33 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     return page(
         request,
         "projects/import_status.html",
-        {"batch": batch, "counts": batch.counts or {}},
+        {
+            "batch": batch,
+            "counts": batch.counts or {},
+            "stale": plan.is_stale(batch),
+            "can_reset": plan.can_reset(user, batch),
+            "stale_minutes": plan.STALE_AFTER_MINUTES,
+        },
         partial="projects/_import_progress.html",
     )
+
+
+@require_POST
+@login_required
+def import_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a batch whose commit stopped without a word (its worker died) back to "ready to
+    commit"; nothing had been written."""
+    user = signed_in_user(request)
+    batch = get_or_404(_batches(user), pk=pk)
+    try:
+        plan.reset_stale(actor=user, batch_id=batch.pk)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("projects:import_status", pk=batch.pk)
+    messages.success(request, _("ตั้งการนำเข้าให้พร้อมยืนยันอีกครั้งแล้ว ไม่มีข้อมูลใดถูกบันทึกจากครั้งที่ค้าง"))
+    return redirect("projects:import_preview", pk=batch.pk)
 
 
 def batch_url(batch: ImportBatch, name: str) -> str:

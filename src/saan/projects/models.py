@@ -155,6 +155,8 @@ class Project(models.Model):
         ]
         indexes = [
             models.Index(fields=["fy_start", "fy_end"], name="project_fy_idx"),
+            # The list's fiscal-year choices end at MAX(fy_end): an index answers it.
+            models.Index(fields=["fy_end"], name="project_fy_end_idx"),
             models.Index(fields=["status"], name="project_status_idx"),
         ]
 
@@ -331,6 +333,40 @@ class ProjectNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_label}: {self.text[:40]}"
+
+
+class SummaryKind(models.TextChoices):
+    TOTAL = "T", "projects"
+    ORGANISATION = "O", "organisation"
+    CELL = "C", "organisation x theme"
+    THEME = "H", "theme"
+    BUDGET = "B", "source x fiscal year"
+
+
+class WorkSummary(models.Model):
+    """The register summed per area, visibility and kind (see ``projects.summary``): how many
+    projects have work inside the area and their budget, per organisation, organisation × theme,
+    theme, and budget lines per source × fiscal year. Kept by the services in the transaction
+    that changes projects; never edited by hand. ``0`` in an id column means none (no theme, no
+    source given) or not applicable."""
+
+    area_code = models.CharField(max_length=6)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    kind = models.CharField(max_length=1, choices=SummaryKind.choices)
+    organisation_id = models.IntegerField(default=0)
+    theme_id = models.IntegerField(default=0)
+    fiscal_year = models.PositiveSmallIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
+    budget = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("สรุปงานรายพื้นที่")
+        verbose_name_plural = _("สรุปงานรายพื้นที่")
+        # Rows come from GROUP BY and are read by area: no wider index to keep up on a rebuild.
+        indexes = [models.Index(fields=["area_code", "kind"], name="worksummary_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.visibility} {self.kind}: {self.count}"
 
 
 # ------------------------------------------------------------------------ spreadsheet imports

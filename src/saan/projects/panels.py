@@ -1,7 +1,9 @@
 """ "Who does what here" (ใครทำอะไรที่นี่): the work register seen from one area page.
 
-Everything is computed from the projects the viewer may see that reach the area, in a fixed
-handful of aggregate queries whatever the number of projects or child areas:
+Everything is computed from the projects the viewer may see that reach the area, read from the
+per-area sums of ``WorkSummary`` (see ``summary``) plus the few projects it cannot answer for (work
+above the area; visibilities the viewer sees only in part), in a fixed handful of queries
+whatever the number of projects or child areas:
 
 - organisations × themes: how many projects each organisation takes part in (any role), per
   theme, with the total budget of those projects;
@@ -24,9 +26,19 @@ from django.db.models.functions import Substr
 
 from saan.areas.models import Area, Level
 from saan.core.thai import format_baht
-from saan.partners.models import Organisation
+from saan.partners import permissions
+from saan.partners.models import Organisation, Role
 from saan.projects import filters, queries
-from saan.projects.models import BudgetLine, Project, ProjectArea, ProjectOrganisation, Theme
+from saan.projects.models import (
+    BudgetLine,
+    Project,
+    ProjectArea,
+    ProjectOrganisation,
+    SummaryKind,
+    Theme,
+    Visibility,
+    WorkSummary,
+)
 
 ZERO = Decimal("0")
 PROJECT_LIST_LIMIT = 50
@@ -96,63 +108,170 @@ def _reaching(user: Any, code: str) -> QuerySet[Project]:
     return queries.visible_to(user).filter(queries.reaches_q(code))
 
 
-def area_panel(user: Any, area: Area) -> AreaWork:
-    """The work register's picture of ``area`` for ``user``."""
-    work = AreaWork(area)
-    reach = _reaching(user, area.code)
-    reach_ids = reach.order_by().values("pk")
+@dataclass
+class Tally:
+    """Counts and budgets of a set of projects, in the shapes the panel shows. Tallies of
+    disjoint sets add up."""
 
-    with_budget: Any = filters.annotate_budget(reach.order_by())  # the annotation is untyped
+    count: int = 0
+    budget: Decimal = ZERO
+    orgs: dict[int, Cell] = field(default_factory=lambda: defaultdict(Cell))
+    cells: dict[tuple[int, int], Cell] = field(default_factory=lambda: defaultdict(Cell))
+    themes: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # 0: no theme
+    money: dict[tuple[int, int], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    def add(self, other: Tally) -> None:
+        self.count += other.count
+        self.budget += other.budget
+        for key, cell in other.orgs.items():
+            self.orgs[key].count += cell.count
+            self.orgs[key].budget += cell.budget
+        for ckey, cell in other.cells.items():
+            self.cells[ckey].count += cell.count
+            self.cells[ckey].budget += cell.budget
+        for theme_id, n in other.themes.items():
+            self.themes[theme_id] += n
+        for mkey, amount in other.money.items():
+            self.money[mkey] += amount
+
+
+def _full_visibilities(user: Any, code: str) -> list[str]:
+    """The visibilities of which ``user`` sees every project reaching area ``code``: public
+    always; alliance-wide when one of the person's grants covers the area (a project reaching
+    an area inside a grant reaches the grant); private ones too for an administrator or a
+    coordinator whose grant covers it. The others are counted project by project."""
+    if permissions.is_admin(user):
+        return list(Visibility.values)
+    full = [Visibility.PUBLIC.value]
+    covering = [g for g in permissions.grants(user) if g.covers(code)]
+    if covering:
+        full.append(Visibility.ALLIANCE.value)
+    if any(g.role == Role.COORDINATOR for g in covering):
+        full.append(Visibility.PRIVATE.value)
+    return full
+
+
+def _summary_tally(code: str, visibilities: list[str]) -> Tally:
+    """The projects with work inside ``code`` of these visibilities, from ``WorkSummary``."""
+    tally = Tally()
+    rows = WorkSummary.objects.filter(area_code=code, visibility__in=visibilities).values_list(
+        "kind", "organisation_id", "theme_id", "fiscal_year", "count", "budget"
+    )
+    for kind, org_id, theme_id, year, count, budget in rows:
+        if kind == SummaryKind.TOTAL:
+            tally.count += count
+            tally.budget += budget
+        elif kind == SummaryKind.ORGANISATION:
+            tally.orgs[org_id].count += count
+            tally.orgs[org_id].budget += budget
+        elif kind == SummaryKind.CELL:
+            tally.cells[(org_id, theme_id)].count += count
+            tally.cells[(org_id, theme_id)].budget += budget
+        elif kind == SummaryKind.THEME:
+            tally.themes[theme_id] += count
+        elif kind == SummaryKind.BUDGET:
+            tally.money[(org_id, year)] += budget
+    return tally
+
+
+def _direct_tally(projects: QuerySet[Project]) -> Tally:
+    """The same figures counted from the project tables (for the few projects the summary
+    cannot answer for this viewer)."""
+    tally = Tally()
+    ids = projects.order_by().values("pk")
+    with_budget: Any = filters.annotate_budget(projects.order_by())  # the annotation is untyped
     totals = {pk: total or ZERO for pk, total in with_budget.values_list("pk", "budget_total")}
-    work.project_count = len(totals)
-    work.budget_total = sum(totals.values(), ZERO)
     if not totals:
-        _children(work, reach_ids)
-        return work
-
-    _matrix(work, reach_ids, totals)
-    _budget_by_source(work, reach_ids)
-    _children(work, reach_ids)
-    if area.level == Level.SUBDISTRICT:
-        _projects(work, reach)
-    return work
-
-
-def _matrix(work: AreaWork, reach_ids: Any, totals: dict[int, Decimal]) -> None:
+        return tally
+    tally.count = len(totals)
+    tally.budget = sum(totals.values(), ZERO)
+    themes_of: dict[int, set[int]] = defaultdict(set)
+    for project_id, theme_id in Project.themes.through.objects.filter(
+        project_id__in=ids
+    ).values_list("project_id", "theme_id"):
+        themes_of[project_id].add(theme_id)
+    for project_id in totals:
+        for theme_id in themes_of.get(project_id) or {0}:
+            tally.themes[theme_id] += 1
     taking_part = (
-        ProjectOrganisation.objects.filter(project_id__in=reach_ids)
+        ProjectOrganisation.objects.filter(project_id__in=ids)
         .values_list("organisation_id", "project_id")
         .distinct()
     )
-    themes_of: dict[int, set[int]] = defaultdict(set)
-    for project_id, theme_id in Project.themes.through.objects.filter(
-        project_id__in=reach_ids
-    ).values_list("project_id", "theme_id"):
-        themes_of[project_id].add(theme_id)
-
-    cells: dict[tuple[int, int | None], Cell] = defaultdict(Cell)
-    rows: dict[int, Cell] = defaultdict(Cell)
     for org_id, project_id in taking_part:
         budget = totals.get(project_id, ZERO)
-        rows[org_id].count += 1
-        rows[org_id].budget += budget
-        project_themes: set[int | None] = set(themes_of.get(project_id, ())) or {None}
-        for theme_key in project_themes:
-            cell = cells[(org_id, theme_key)]
+        tally.orgs[org_id].count += 1
+        tally.orgs[org_id].budget += budget
+        for theme_id in themes_of.get(project_id) or {0}:
+            cell = tally.cells[(org_id, theme_id)]
             cell.count += 1
             cell.budget += budget
+    sums = (
+        BudgetLine.objects.filter(project_id__in=ids)
+        .order_by()
+        .values_list("source_id", "fiscal_year")
+        .annotate(total=Sum("amount"))
+    )
+    for source_id, year, total in sums:
+        tally.money[(source_id or 0, year)] += total
+    return tally
 
-    used = {theme_id for ids in themes_of.values() for theme_id in ids}
+
+def area_panel(user: Any, area: Area) -> AreaWork:
+    """The work register's picture of ``area`` for ``user``.
+
+    The projects reaching the area are those with work inside it, which ``WorkSummary`` has
+    summed already, and those working at a level above it (a whole district or province),
+    counted here. Visibilities the person does not see in full are counted project by project.
+    """
+    work = AreaWork(area)
+    # The summary keeps the details for provinces and districts; a subdistrict's few projects
+    # are counted directly.
+    full = [] if area.level == Level.SUBDISTRICT else _full_visibilities(user, area.code)
+    tally = _summary_tally(area.code, full)
+    visible = queries.visible_to(user)
+    if area.ancestor_codes:
+        # Projects of the fully visible kinds reaching the area only from above it.
+        above_only = (
+            Project.objects.filter(visibility__in=full)
+            .filter(
+                pk__in=ProjectArea.objects.filter(area_id__in=area.ancestor_codes).values(
+                    "project_id"
+                )
+            )
+            .exclude(
+                pk__in=ProjectArea.objects.filter(queries.under_q(area.code)).values("project_id")
+            )
+        )
+        tally.add(_direct_tally(above_only))
+    rest = [v for v in Visibility.values if v not in full]
+    if rest:
+        tally.add(_direct_tally(visible.filter(queries.reaches_q(area.code), visibility__in=rest)))
+
+    work.project_count = tally.count
+    work.budget_total = tally.budget
+    if tally.count:
+        _matrix(work, tally)
+        _budget_by_source(work, tally)
+    _children(work, visible, full, rest)
+    if tally.count and area.level == Level.SUBDISTRICT:
+        _projects(work, _reaching(user, area.code))
+    return work
+
+
+def _matrix(work: AreaWork, tally: Tally) -> None:
+    used = [theme_id for theme_id, n in tally.themes.items() if n and theme_id]
     themes: list[Theme | None] = list(Theme.objects.filter(pk__in=used))
-    if len(themes_of) < len(totals):
+    if tally.themes.get(0):
         themes.append(None)  # some projects name no theme
     work.themes = themes
+    rows = {org_id: cell for org_id, cell in tally.orgs.items() if cell.count}
     organisations = Organisation.objects.in_bulk(list(rows))
     work.matrix = sorted(
         (
             MatrixRow(
                 organisation=organisations[org_id],
-                cells=[(t, cells.get((org_id, t.pk if t else None), Cell())) for t in themes],
+                cells=[(t, tally.cells.get((org_id, t.pk if t else 0)) or Cell()) for t in themes],
                 count=row.count,
                 budget=row.budget,
             )
@@ -163,16 +282,10 @@ def _matrix(work: AreaWork, reach_ids: Any, totals: dict[int, Decimal]) -> None:
     )
 
 
-def _budget_by_source(work: AreaWork, reach_ids: Any) -> None:
-    sums = (
-        BudgetLine.objects.filter(project_id__in=reach_ids)
-        .order_by()
-        .values_list("source_id", "fiscal_year")
-        .annotate(total=Sum("amount"))
-    )
+def _budget_by_source(work: AreaWork, tally: Tally) -> None:
     by_source: dict[int | None, dict[int, Decimal]] = defaultdict(dict)
-    for source_id, year, total in sums:
-        by_source[source_id][year] = total
+    for (source_id, year), total in tally.money.items():
+        by_source[source_id or None][year] = total
     if not by_source:
         return
     work.years = sorted({year for amounts in by_source.values() for year in amounts})
@@ -193,9 +306,10 @@ def _budget_by_source(work: AreaWork, reach_ids: Any) -> None:
     ]
 
 
-def _children(work: AreaWork, reach_ids: Any) -> None:
-    """Children with counts from two grouped queries: the projects covering the whole area
-    (or more) reach every child alike; the others are counted by the child their area lies in."""
+def _children(work: AreaWork, visible: QuerySet[Project], full: list[str], rest: list[str]) -> None:
+    """Each child's own work: the projects with work inside the child, less those that also
+    cover the whole area (or more), which reach every child alike and are counted once as
+    ``wide_count``."""
     area = work.area
     if area.level == Level.SUBDISTRICT:
         return
@@ -203,26 +317,34 @@ def _children(work: AreaWork, reach_ids: Any) -> None:
     if not children:
         return
     above = [area.code, *area.ancestor_codes]
-    wide_ids = ProjectArea.objects.filter(project_id__in=reach_ids, area_id__in=above).values(
-        "project_id"
-    )
-    work.wide_count = (
-        ProjectArea.objects.filter(project_id__in=reach_ids, area_id__in=above)
-        .values("project_id")
-        .distinct()
-        .count()
-    )
+    wide = ProjectArea.objects.filter(area_id__in=above).values("project_id")
+    work.wide_count = visible.filter(pk__in=wide).count()
     child_length = len(area.code) + 2
-    own = dict(
-        ProjectArea.objects.filter(project_id__in=reach_ids, area__code__startswith=area.code)
-        .exclude(area_id__in=above)
-        .exclude(project_id__in=wide_ids)
-        .annotate(child=Substr("area_id", 1, child_length))
-        .order_by()
-        .values_list("child")
-        .annotate(n=Count("project_id", distinct=True))
-        .values_list("child", "n")
-    )
+
+    def per_child(projects: QuerySet[Project]) -> dict[str, int]:
+        return dict(
+            ProjectArea.objects.filter(
+                queries.under_q(area.code), project_id__in=projects.values("pk")
+            )
+            .exclude(area_id__in=above)
+            .annotate(child=Substr("area_id", 1, child_length))
+            .order_by()
+            .values_list("child")
+            .annotate(n=Count("project_id", distinct=True))
+            .values_list("child", "n")
+        )
+
+    own: dict[str, int] = defaultdict(int)
+    for code, n in WorkSummary.objects.filter(
+        area_code__in=[c.code for c in children], visibility__in=full, kind=SummaryKind.TOTAL
+    ).values_list("area_code", "count"):
+        own[code] += n
+    # Less the fully visible projects that also cover the whole area.
+    for code, n in per_child(Project.objects.filter(visibility__in=full, pk__in=wide)).items():
+        own[code] -= n
+    if rest:
+        for code, n in per_child(visible.filter(visibility__in=rest).exclude(pk__in=wide)).items():
+            own[code] += n
     busiest = max(own.values(), default=0)
     work.children = [
         ChildWork(

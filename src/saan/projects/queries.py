@@ -28,11 +28,19 @@ def _ancestors(code: str) -> list[str]:
     return [code[:n] for n in (2, 4) if n < len(code)]
 
 
+def under_q(code: str) -> Q:
+    """Project areas equal to or under ``code``. Area codes are digit strings, so the prefix
+    test is a range, which a plain index answers on SQLite and PostgreSQL alike (``LIKE 'xx%'``
+    uses neither: SQLite's LIKE ignores case, and PostgreSQL's default collation needs a
+    pattern index)."""
+    return Q(area_id__gte=code, area_id__lte=code + "9" * max(6 - len(code), 0))
+
+
 def reaches_q(code: str) -> Q:
     """Projects that reach area ``code`` ("" = anywhere)."""
     if code == "":
         return ~Q(pk__in=[])
-    areas = Q(area__code__startswith=code)
+    areas = under_q(code)
     if _ancestors(code):
         areas |= Q(area__code__in=_ancestors(code))
     return Q(pk__in=ProjectArea.objects.filter(areas).values("project_id"))
@@ -42,7 +50,7 @@ def inside_q(code: str) -> Q:
     """Projects whose every area lies inside ``code``."""
     if code == "":
         return ~Q(pk__in=[])
-    outside = ProjectArea.objects.exclude(area__code__startswith=code).values("project_id")
+    outside = ProjectArea.objects.exclude(under_q(code)).values("project_id")
     return ~Q(pk__in=outside)
 
 

@@ -14,14 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max, Min, Prefetch, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from saan.areas.models import Area
+from saan.areas.models import Area, Level
 from saan.audit.models import AuditEvent
 from saan.core.pages import get_or_404, page, signed_in_user
 from saan.core.thai import fiscal_year, fiscal_years_spanned, format_baht
@@ -39,9 +39,11 @@ from saan.projects.models import (
     ProjectTarget,
     Stage,
     Status,
+    SummaryKind,
     TargetGroup,
     Theme,
     Visibility,
+    WorkSummary,
 )
 
 PAGE_SIZE = 50
@@ -60,6 +62,8 @@ class Filtered:
     projects: QuerySet[Project]
     area: Area | None = None
     place: forms.PlaceResult | None = None
+    selection: QuerySet[Project] | None = None  # the same projects, neither sorted nor summed
+    sort: str = filters.DEFAULT_SORT
     ignored: dict[str, str] = field(default_factory=dict)  # parameters that could not be used
     query: dict[str, str] = field(default_factory=dict)  # the filters as a clean query string
 
@@ -73,12 +77,36 @@ def _near(user: Any) -> list[str]:
     return sorted({g.area_code for g in permissions.grants(user) if g.area_code})
 
 
-def _fiscal_years(visible: QuerySet[Project]) -> list[int]:
-    span = visible.order_by().aggregate(first=Min("fy_start"), last=Max("fy_end"))
+def _fiscal_years() -> list[int]:
+    """The fiscal years offered in the filter: from the earliest to the latest any registered
+    project spans (two index lookups, whoever asks: a range of years tells nothing about any
+    one project), and always the current one, at most 30 years back."""
+    span = Project.objects.aggregate(first=Min("fy_start"), last=Max("fy_end"))
     now = fiscal_year(dt.date.today())
     first, last = span["first"] or now, span["last"] or now
     first, last = min(first, now), max(last, now)
     return list(range(last, max(first, last - 30) - 1, -1))
+
+
+def _organisations(user: Any, visible: QuerySet[Project]) -> list[Organisation]:
+    """The organisations offered in the filter: those taking part in public or alliance-wide
+    projects anywhere (read from the per-area summary at province level: a few hundred rows
+    however many projects there are), and in the private projects this person may see."""
+    shared = [Visibility.PUBLIC.value, Visibility.ALLIANCE.value]
+    if permissions.is_admin(user):
+        shared.append(Visibility.PRIVATE.value)
+    summed = WorkSummary.objects.filter(
+        kind=SummaryKind.ORGANISATION,
+        visibility__in=shared,
+        area_code__in=Area.objects.filter(level=Level.PROVINCE).values("code"),
+    ).values("organisation_id")
+    wanted = Q(pk__in=summed)
+    if Visibility.PRIVATE.value not in shared:
+        private = visible.filter(visibility=Visibility.PRIVATE).order_by().values("pk")
+        wanted |= Q(
+            pk__in=ProjectOrganisation.objects.filter(project__in=private).values("organisation_id")
+        )
+    return list(Organisation.objects.filter(wanted))
 
 
 def _filtered(request: HttpRequest) -> Filtered:
@@ -86,15 +114,10 @@ def _filtered(request: HttpRequest) -> Filtered:
     may be a code or a place as people write it; a place that names no single area selects
     nothing (showing everything would look like an answer)."""
     visible = queries.visible_to(request.user)
-    organisations = list(
-        Organisation.objects.filter(
-            pk__in=ProjectOrganisation.objects.filter(
-                project__in=visible.order_by().values("pk")
-            ).values("organisation_id")
-        )
-    )
     form = forms.ProjectFilterForm(
-        request.GET, organisations=organisations, years=_fiscal_years(visible)
+        request.GET,
+        organisations=_organisations(request.user, visible),
+        years=_fiscal_years(),
     )
     params = {name: request.GET.get(name, "") for name in filters.FILTER_NAMES}
     result = Filtered(form=form, projects=visible)
@@ -115,6 +138,7 @@ def _filtered(request: HttpRequest) -> Filtered:
     result.query = dict(chosen.active)
     if sort != filters.DEFAULT_SORT:
         result.query["sort"] = sort
+    result.selection, result.sort = projects, sort
     result.projects = filters.sort_projects(filters.annotate_budget(projects), sort)
     return result
 
@@ -129,19 +153,41 @@ class Row:
 
 def project_list(request: HttpRequest) -> HttpResponse:
     filtered = _filtered(request)
-    projects = filtered.projects.select_related("owner").prefetch_related(
+    selection = filtered.selection if filtered.selection is not None else filtered.projects
+    if filtered.sort.lstrip("-") == "budget":
+        ordered = filtered.projects
+    else:
+        # Budgets only for the rows shown (below), not for every project selected.
+        ordered = filters.sort_projects(selection, filtered.sort)
+    projects = ordered.select_related("owner").prefetch_related(
         Prefetch(
             "project_areas",
             queryset=ProjectArea.objects.select_related("area").order_by("area_id"),
         ),
         "themes",
     )
-    page_obj = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One pass over the selection for the page count and the footer total.
+    totals = selection.order_by().aggregate(
+        n=Count("pk", distinct=True), total=Sum("budget_lines__amount")
+    )
+    paginator = Paginator(projects, PAGE_SIZE)
+    paginator.count = totals["n"]  # a cached property: the paginator will not count again
+    page_obj = paginator.get_page(request.GET.get("page"))
+    shown = list(page_obj.object_list)
+    if ordered is not filtered.projects:
+        sums = dict(
+            BudgetLine.objects.filter(project_id__in=[p.pk for p in shown])
+            .order_by()
+            .values_list("project_id")
+            .annotate(total=Sum("amount"))
+        )
+        for p in shown:
+            p.budget_total = sums.get(p.pk)  # type: ignore[attr-defined]
     rows = []
-    for p in page_obj:
+    for p in shown:
         areas = [pa.area for pa in p.project_areas.all()]
         rows.append(Row(p, areas[:3], max(len(areas) - 3, 0), list(p.themes.all())))
-    total_budget = filters.budget_sum(filtered.projects.order_by())
+    total_budget = totals["total"] if totals["total"] is not None else Decimal(0)
     return page(
         request,
         "projects/list.html",

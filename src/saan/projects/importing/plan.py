@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import hashlib
 import logging
@@ -26,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
 from django.utils import timezone, translation
@@ -34,7 +36,7 @@ from django.utils.translation import gettext as _
 from saan.audit.services import record
 from saan.partners import permissions
 from saan.partners.models import Organisation, Role
-from saan.projects import queries
+from saan.projects import queries, summary
 from saan.projects.importing.columns import (
     IGNORE,
     NOT_STORED,
@@ -77,6 +79,10 @@ WRITE_CHUNK = 2000
 PROGRESS_EVERY = 2000
 # Files with fewer data rows than this are checked and committed during the request.
 INLINE_ROWS = 500
+# A committing batch whose progress has not moved for this long has lost its worker (the
+# commit is one transaction: a dead worker wrote nothing). Progress is recorded at least every
+# WRITE_CHUNK rows on PostgreSQL; on SQLite not during the write, so keep this generous.
+STALE_AFTER_MINUTES = 20
 
 F = ImportField
 
@@ -203,7 +209,13 @@ def _progress(batch: ImportBatch, phase: str, done: int, total: int) -> None:
     batch.phase, batch.progress_done, batch.progress_total = phase, min(done, total), total
     if batch.pk is None:
         return
-    values = {"phase": phase, "progress_done": min(done, total), "progress_total": total}
+    now = timezone.now()
+    values = {
+        "phase": phase,
+        "progress_done": min(done, total),
+        "progress_total": total,
+        "updated_at": now,
+    }
     if not connection.in_atomic_block:
         ImportBatch.objects.filter(pk=batch.pk).update(**values)
         return
@@ -214,8 +226,8 @@ def _progress(batch: ImportBatch, phase: str, done: int, total: int) -> None:
         with side.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {ImportBatch._meta.db_table} SET phase = %s, progress_done = %s, "  # noqa: S608 - table name from the model
-                "progress_total = %s WHERE id = %s",
-                [phase, min(done, total), total, batch.pk],
+                "progress_total = %s, updated_at = %s WHERE id = %s",
+                [phase, min(done, total), total, now, batch.pk],
             )
     except Exception:  # progress is a courtesy; never let it break an import
         log.warning("could not report import progress", exc_info=True)
@@ -816,9 +828,10 @@ def _write(*, actor: Any, batch: ImportBatch, plan: Plan, expected: str | None) 
         raise StalePreview
     todo = [r for r in plan.rows if r.outcome in (ImportOutcome.CREATE, ImportOutcome.UPDATE)]
     _progress(batch, "writing", 0, len(todo))
-    for n, chunk in enumerate(_chunks(todo, WRITE_CHUNK), start=1):
-        _save_chunk(actor, chunk)
-        _progress(batch, "writing", min(n * WRITE_CHUNK, len(todo)), len(todo))
+    with summary.deferred():  # the per-area work summary: once, after the last chunk
+        for n, chunk in enumerate(_chunks(todo, WRITE_CHUNK), start=1):
+            _save_chunk(actor, chunk)
+            _progress(batch, "writing", min(n * WRITE_CHUNK, len(todo)), len(todo))
     counts = plan.counts
     record(
         actor=actor,
@@ -850,7 +863,14 @@ def _write(*, actor: Any, batch: ImportBatch, plan: Plan, expected: str | None) 
         "skipped": counts[ImportOutcome.SKIPPED],
         "rejected": counts[ImportOutcome.REJECTED],
     }
-    batch.save()
+    # Not the stored file (tens of MB written again for nothing).
+    batch.save(
+        update_fields=[
+            f.name
+            for f in batch._meta.concrete_fields
+            if not f.primary_key and f.name != "file_content"
+        ]
+    )
 
 
 def _lock_owners(plan: Plan) -> None:
@@ -883,6 +903,79 @@ def claim(batch_id: int) -> bool:
             updated_at=timezone.now(),
         )
     )
+
+
+def stale_since() -> dt.datetime:
+    """A committing batch last updated before this has lost its worker."""
+    minutes = getattr(settings, "SAAN_IMPORT_STALE_MINUTES", STALE_AFTER_MINUTES)
+    return timezone.now() - dt.timedelta(minutes=minutes)
+
+
+def is_stale(batch: ImportBatch) -> bool:
+    return batch.status == ImportStatus.COMMITTING and batch.updated_at < stale_since()
+
+
+def can_reset(actor: Any, batch: ImportBatch) -> bool:
+    """The uploader (the commit runs as them) and administrators."""
+    return permissions.is_admin(actor) or (
+        batch.uploaded_by_id is not None and batch.uploaded_by_id == getattr(actor, "pk", None)
+    )
+
+
+def reset_stale(*, actor: Any, batch_id: int) -> ImportBatch:
+    """Put a batch stuck in "committing" (its worker died: no progress for
+    ``STALE_AFTER_MINUTES``) back to previewed, ready to commit again. Safe because the commit
+    is one transaction: a worker that died wrote nothing. The next commit re-checks the file
+    against the preview as always. Refused for a batch that is not stuck."""
+    with transaction.atomic():
+        batch = (
+            ImportBatch.objects.select_for_update()
+            .defer("file_content")
+            .filter(pk=batch_id)
+            .first()
+        )
+        if batch is None or not can_reset(actor, batch):
+            raise PermissionDenied(_("คุณไม่มีสิทธิ์จัดการการนำเข้านี้"))
+        if not is_stale(batch):
+            raise ValidationError(
+                {
+                    "status": [
+                        _("การนำเข้านี้ไม่ได้ค้างอยู่: รีเซ็ตได้เฉพาะการบันทึกที่ไม่คืบหน้าเลยนานกว่า %(minutes)s นาที")
+                        % {
+                            "minutes": getattr(
+                                settings, "SAAN_IMPORT_STALE_MINUTES", STALE_AFTER_MINUTES
+                            )
+                        }
+                    ]
+                }
+            )
+        before = {
+            "status": batch.status,
+            "phase": batch.phase,
+            "progress_done": batch.progress_done,
+            "progress_total": batch.progress_total,
+            "updated_at": batch.updated_at.isoformat(),
+            "task_id": batch.task_id,
+        }
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.PREVIEWED,
+            phase="",
+            queued_at=None,
+            progress_done=0,
+            task_id="",
+            error=_("การบันทึกครั้งก่อนหยุดไปกลางทางโดยไม่ได้บันทึกข้อมูลใดเลย: ตรวจสอบผลด้านล่างแล้วกดยืนยันอีกครั้ง"),
+            updated_at=timezone.now(),
+        )
+        batch.refresh_from_db()
+        record(
+            actor=actor,
+            action="import.reset",
+            target=batch,
+            before=before,
+            after={"status": batch.status},
+            note=batch.file_name[:200],
+        )
+    return batch
 
 
 def _fail(batch: ImportBatch, message: str, *, status: str = ImportStatus.FAILED) -> None:

@@ -159,6 +159,32 @@ class RowReader:
         self._orgs = _organisation_index()
         self._themes = _vocabulary(Theme.objects.all())
         self._groups = _vocabulary(TargetGroup.objects.all())
+        # Words every row may need, translated once (gettext per row costs seconds at 100k).
+        self._choices = (
+            (
+                F.STATUS,
+                STATUS_WORDS,
+                "status",
+                _("สถานะ"),
+                _("วางแผน, กำลังดำเนินการ, เสร็จสิ้น, ยกเลิก"),
+            ),
+            (
+                F.VISIBILITY,
+                VISIBILITY_WORDS,
+                "visibility",
+                _("การเปิดเผย"),
+                _("สาธารณะ, ภาคี, เฉพาะองค์กร"),
+            ),
+        )
+        self._theme_label = _("ประเด็น")
+        self._group_label = _("กลุ่มเป้าหมาย")
+        # What an unknown value's fix lists: the names a cell may use.
+        self._accepted: dict[str, str] = {
+            F.THEMES: ", ".join(
+                Theme.objects.filter(is_active=True).values_list("name_th", flat=True)
+            ),
+            F.TARGET_GROUP: ", ".join(TargetGroup.objects.values_list("name_th", flat=True)),
+        }
         self._lookups: dict[tuple[str, str], int | None] = {}  # a sheet repeats a few words
 
     # ----------------------------------------------------------------------------- helpers
@@ -279,22 +305,7 @@ class RowReader:
             data.owner_id = owner
         data.summary = self.text(row, values, F.SUMMARY)
         data.objectives = self.text(row, values, F.OBJECTIVES)
-        for name, words, attr, what, accepted in (
-            (
-                F.STATUS,
-                STATUS_WORDS,
-                "status",
-                _("สถานะ"),
-                _("วางแผน, กำลังดำเนินการ, เสร็จสิ้น, ยกเลิก"),
-            ),
-            (
-                F.VISIBILITY,
-                VISIBILITY_WORDS,
-                "visibility",
-                _("การเปิดเผย"),
-                _("สาธารณะ, ภาคี, เฉพาะองค์กร"),
-            ),
-        ):
+        for name, words, attr, what, accepted in self._choices:
             try:
                 found = parse_choice(self.value(row, values, name), words, what, accepted)
             except CellError as exc:
@@ -305,7 +316,7 @@ class RowReader:
         self._dates(row, values, data)
         self._places(row, values, data)
         self._roles(row, values, data)
-        data.theme_ids = self._vocab(row, values, F.THEMES, self._themes, _("ประเด็น"))
+        data.theme_ids = self._vocab(row, values, F.THEMES, self._themes, self._theme_label)
         self._targets(row, values, data)
         self._budget(row, values, data)
         self._contacts(row, values, data)
@@ -438,18 +449,24 @@ class RowReader:
                     self._lookups[memo] = _lookup(vocab, part)
                 pk = self._lookups[memo]
                 if pk is None:
-                    self.warn(
+                    # Rejected, not dropped: a project filed without the theme or group the
+                    # agency wrote would be missing from every filter by it, silently.
+                    self.problem(
                         row,
                         name,
-                        _("ไม่รู้จัก%(what)s “%(name)s”: ไม่ได้บันทึกค่านี้ (เพิ่มได้ภายหลังในหน้าโครงการ)")
-                        % {"what": what, "name": part},
+                        _("ไม่รู้จัก%(what)s “%(text)s”") % {"what": what, "text": part},
+                        _(
+                            "เขียนให้ตรงกับชื่อใดชื่อหนึ่ง: %(accepted)s หรือลบค่านี้ออกจากเซลล์ "
+                            "หากเป็น%(what)sใหม่ ขอให้ผู้ดูแลระบบเพิ่มในรายการก่อนแล้วนำเข้าอีกครั้ง"
+                        )
+                        % {"accepted": self._accepted.get(name, ""), "what": what},
                     )
                 elif pk not in found:
                     found.append(pk)
         return found
 
     def _targets(self, row: ParsedRow, values: list[Any], data: ProjectData) -> None:
-        groups = self._vocab(row, values, F.TARGET_GROUP, self._groups, _("กลุ่มเป้าหมาย"))
+        groups = self._vocab(row, values, F.TARGET_GROUP, self._groups, self._group_label)
         count = None
         if F.TARGET_COUNT in self.columns:
             try:

@@ -21,6 +21,7 @@ from saan.projects.models import (
     BudgetLine,
     ColumnMapping,
     ImportBatch,
+    ImportOutcome,
     ImportRow,
     ImportStatus,
     Project,
@@ -611,18 +612,16 @@ def test_a_register_changed_after_the_preview_is_not_committed_blindly(cast):
     assert Project.objects.count() == 1
 
 
-def test_themes_and_target_groups_are_matched_by_name_and_unknown_ones_are_reported(cast):
+def test_themes_and_target_groups_are_matched_by_name(cast):
     wb = Workbook()
     ws = wb.active
     ws.append(["ชื่อโครงการ", "ตำบล", "จังหวัด", "ประเด็น", "กลุ่มเป้าหมาย", "จำนวนเป้าหมาย"])
-    ws.append(["ดูแลผู้สูงอายุติดเตียง", "สาวะถี", "ขอนแก่น", "ผู้สูงอายุ, สุขภาพ, ดนตรี", "ผู้ป่วยติดเตียง", "12 คน"])
+    ws.append(["ดูแลผู้สูงอายุติดเตียง", "สาวะถี", "ขอนแก่น", "ผู้สูงอายุ, สุขภาพ", "ผู้ป่วยติดเตียง", "12 คน"])
     out = io.BytesIO()
     wb.save(out)
     result = run(cast.somchai, out.getvalue())
     row = by_row(result)[2]
-    assert [w.message for w in row.warnings] == [
-        "ไม่รู้จักประเด็น “ดนตรี”: ไม่ได้บันทึกค่านี้ (เพิ่มได้ภายหลังในหน้าโครงการ)"
-    ]
+    assert row.outcome == ImportOutcome.CREATE and not row.warnings
     project = Project.objects.get()
     assert set(project.themes.all()) == {
         Theme.objects.get(slug="ageing"),
@@ -630,6 +629,31 @@ def test_themes_and_target_groups_are_matched_by_name_and_unknown_ones_are_repor
     }
     assert project.targets.get().target_group == TargetGroup.objects.get(slug="bedridden")
     assert project.targets.get().planned == 12
+
+
+def test_an_unknown_theme_or_target_group_rejects_the_row_naming_column_value_and_fix(cast):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ชื่อโครงการ", "ตำบล", "จังหวัด", "ประเด็น", "กลุ่มเป้าหมาย"])
+    ws.append(["ดนตรีในชุมชน", "สาวะถี", "ขอนแก่น", "ผู้สูงอายุ, ดนตรี", "ผู้ป่วยติดเตียง"])
+    ws.append(["ดูแลคนพิเศษ", "สาวะถี", "ขอนแก่น", "สุขภาพ", "มนุษย์ต่างดาว"])
+    ws.append(["ดูแลผู้สูงอายุ", "สาวะถี", "ขอนแก่น", "สุขภาพ", "ผู้ป่วยติดเตียง"])
+    out = io.BytesIO()
+    wb.save(out)
+    result = run(cast.somchai, out.getvalue())
+    rows = by_row(result)
+    music, alien, fine = rows[2], rows[3], rows[4]
+    assert music.outcome == ImportOutcome.REJECTED
+    [problem] = music.problems
+    assert (problem.column, problem.header) == ("D", "ประเด็น")
+    assert problem.message == "ไม่รู้จักประเด็น “ดนตรี”"
+    assert "ผู้สูงอายุ/สังคมสูงวัย" in problem.fix and "ผู้ดูแลระบบเพิ่ม" in problem.fix
+    assert alien.outcome == ImportOutcome.REJECTED
+    [problem] = alien.problems
+    assert (problem.column, problem.message) == ("E", "ไม่รู้จักกลุ่มเป้าหมาย “มนุษย์ต่างดาว”")
+    assert "คนพิการ" in problem.fix
+    assert fine.outcome == ImportOutcome.CREATE
+    assert list(Project.objects.values_list("title", flat=True)) == ["ดูแลผู้สูงอายุ"]
 
 
 def test_the_file_is_kept_on_the_batch_and_rows_keep_the_report(cast):

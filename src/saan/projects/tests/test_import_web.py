@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from openpyxl import load_workbook
@@ -228,3 +229,54 @@ def test_a_claimed_batch_is_not_committed_by_a_second_worker(cast):
     tasks.commit_import.enqueue(result.batch.pk)  # the second finds it taken
     assert not Project.objects.exists()
     assert ImportBatch.objects.get().status == ImportStatus.COMMITTING
+
+
+def test_a_batch_whose_worker_died_can_be_reset_by_its_uploader_and_committed(client, cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    result = plan.import_file(
+        actor=cast.somchai,
+        owner=org("พอช."),
+        file_bytes=messy_workbook(),
+        filename="codi.xlsx",
+        commit=False,
+    )
+    batch = result.batch
+    assert plan.claim(batch.pk)  # a worker took it … and died: nothing written
+    url = f"/projects/import/{batch.pk}/"
+
+    # Not stale yet: no button, and the service refuses.
+    client.force_login(cast.somchai)
+    assert "ตั้งให้พร้อมยืนยันอีกครั้ง" not in text(client.get(url))
+    response = client.post(f"{url}reset/")
+    assert response.status_code == 302
+    assert ImportBatch.objects.get().status == ImportStatus.COMMITTING
+
+    long_ago = timezone.now() - dt.timedelta(minutes=plan.STALE_AFTER_MINUTES + 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(updated_at=long_ago)
+    page = text(client.get(url))
+    assert "ไม่คืบหน้าเลยนานกว่า" in page and "ตั้งให้พร้อมยืนยันอีกครั้ง" in page
+    assert "every 1s" not in page  # no longer polling
+
+    # Someone else may not reset it (the batch is not even visible to them).
+    client.force_login(cast.coordinator)
+    assert client.post(f"{url}reset/").status_code == 404
+    assert ImportBatch.objects.get().status == ImportStatus.COMMITTING
+
+    client.force_login(cast.somchai)
+    response = client.post(f"{url}reset/")
+    assert response["Location"] == f"/projects/import/{batch.pk}/preview/"
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PREVIEWED and batch.phase == ""
+    event = AuditEvent.objects.get(action="import.reset")
+    assert event.actor_id == cast.somchai.pk and event.before["status"] == "committing"
+    assert event.after == {"status": "previewed"}
+    assert not Project.objects.exists()
+
+    # Ready to commit again, and the commit works.
+    committed = plan.commit(batch_id=batch.pk)
+    assert committed.status == ImportStatus.COMMITTED and Project.objects.count() == 4
+    with pytest.raises(ValidationError):  # a committed batch is not stuck
+        plan.reset_stale(actor=cast.somchai, batch_id=batch.pk)

@@ -178,3 +178,20 @@ def test_delete_is_audited_with_the_whole_project(cast):
     project_delete(actor=cast.somchai, project=project)
     event = AuditEvent.objects.get(action="project.delete")
     assert event.before["title"].startswith("โครงการดูแล") and not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("ดูแลผู้สูงอายุติดเตียง ตำบลสาวะถี รุ่นที่ ๑๒",),
+        ("  โครงการ  น้ำชุมชน\tปี 2568 ", "สรุป: ระบบประปา-หมู่บ้าน", "", "CODI-68-001"),
+        ("Water SUPPLY ผู้สูงอายุ ผู้สูงอายุ", "ผู้สูงอายุ, คนพิการ"),
+        ("",),
+    ],
+)
+def test_the_imports_search_key_is_the_search_key(texts):
+    from saan.core.textsearch import search_key
+    from saan.projects.services import search_key_fast
+
+    assert search_key_fast(*texts) == search_key(*texts)
+    assert search_key_fast(*texts) == search_key(*texts)  # from the remembered words too
