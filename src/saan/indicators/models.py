@@ -260,6 +260,8 @@ class Rollup(models.Model):
     expected = models.PositiveIntegerField(default=0)  # base areas under area_code
     reported = models.PositiveIntegerField(default=0)  # of which have a value
     verified = models.PositiveIntegerField(default=0)  # of which verified or accepted
+    accepted = models.PositiveIntegerField(default=0)  # of which accepted
+    returned = models.PositiveIntegerField(default=0)  # of which returned for correction
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
