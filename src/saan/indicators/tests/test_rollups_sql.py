@@ -9,7 +9,7 @@ import pytest
 
 from saan.areas.models import Area, Level
 from saan.indicators import rollups
-from saan.indicators.models import Aggregation, DataValue, Indicator, Rollup, State
+from saan.indicators.models import Aggregation, DataValue, Rollup, State
 
 from .test_rollups import make
 
@@ -192,3 +192,32 @@ def test_a_pair_whose_values_are_all_gone_loses_its_rollups(catalogue):
 def test_refresh_of_nothing_writes_nothing(catalogue):
     assert rollups.refresh([]) == 0
     assert not Rollup.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["40", "4001", "", "400108"])
+def test_coverage_reads_the_rollups_and_agrees_with_the_values(catalogue, code):
+    from saan.indicators.queries import coverage
+
+    _fill(catalogue)
+    rollups.refresh([(i.pk, p) for i in catalogue.values() for p in PERIODS])
+    stored = [i for i in catalogue.values() if i.aggregation != Aggregation.RATIO]
+    values = DataValue.objects.filter(
+        area__code__startswith=code, area__level=Level.SUBDISTRICT, period=PERIODS[0]
+    )
+    got = coverage(code, PERIODS[0], stored)
+    states = [v.state for v in values]
+    assert got.values == len(states)
+    assert got.entered == states.count(State.ENTERED)
+    assert got.verified == states.count(State.VERIFIED) + states.count(State.ACCEPTED)
+    assert got.accepted == states.count(State.ACCEPTED)
+    assert got.returned == states.count(State.RETURNED)
+    # Reported: base areas of the most-reported indicator and breakdown.
+    per_indicator = [
+        len({v.area_id for v in values if (v.indicator_id, v.breakdown) == (i.pk, b)})
+        for i in stored
+        for b in ("", "sex:f", "age:60+")
+    ]
+    if len(code) < 6:
+        assert got.reported == max(per_indicator)
+    else:
+        assert got.reported == (1 if states else 0)
