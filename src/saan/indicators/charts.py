@@ -74,6 +74,16 @@ def direction(indicator: Indicator, now: Decimal | None, before: Decimal | None)
     return "better" if up == (indicator.polarity == Polarity.HIGHER_BETTER) else "worse"
 
 
+def on_track(indicator: Indicator, value: Decimal | None, target: Decimal | None) -> str:
+    """``on`` (the value has reached the target the way the indicator's polarity counts as
+    better), ``off``, or ``""`` (no value, no target, or an indicator without a direction)."""
+    if value is None or target is None or indicator.polarity == Polarity.NEUTRAL:
+        return ""
+    if indicator.polarity == Polarity.HIGHER_BETTER:
+        return "on" if value >= target else "off"
+    return "on" if value <= target else "off"
+
+
 # ------------------------------------------------------------------------------- colour bands
 
 # Five steps from good to bad (green → red); "higher is better" reads it the other way round.
@@ -272,9 +282,13 @@ def _legend(series: Sequence[tuple[str, list[float | None]]]) -> list[tuple[str,
 
 
 def trend_chart(
-    indicator: Indicator, labels: Sequence[str], series: Sequence[tuple[str, list[float | None]]]
+    indicator: Indicator,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, list[float | None]]],
+    target: list[float | None] | None = None,
 ) -> Chart:
-    """A line per area (the area, its province, the country) across periods."""
+    """A line per area (the area, its province, the country) across periods; with ``target``
+    (the area's target per period), a dashed target line with a marker per period."""
     chart = pygal.Line(
         **_common(230, dots_size=4, stroke_style={"width": 3}, allow_interruptions=True)
     )
@@ -282,7 +296,12 @@ def trend_chart(
     chart.value_formatter = lambda v: format_value(indicator, v)
     for name, values in series:
         chart.add(name, values)
-    return Chart(_svg(chart, f"{indicator.name} ({indicator.unit})"), _legend(series))
+    drawn = list(series)
+    if target and any(v is not None for v in target):
+        # Drawn last: the style's next colour, dashed, with larger markers.
+        drawn.append((_("เป้าหมาย"), target))
+        chart.add(drawn[-1][0], target, stroke_style={"width": 2, "dasharray": "6, 4"}, dots_size=6)
+    return Chart(_svg(chart, f"{indicator.name} ({indicator.unit})"), _legend(drawn))
 
 
 def dimension_chart(

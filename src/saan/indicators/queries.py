@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 from saan.areas.models import CODE_LENGTH, Area, AreaGroup, AreaGroupMember, Level
 from saan.indicators import services
 from saan.indicators.charts import format_value
-from saan.indicators.models import Aggregation, DataValue, Indicator, Rollup, State
+from saan.indicators.models import (
+    Aggregation,
+    DataValue,
+    Indicator,
+    IndicatorTarget,
+    Rollup,
+    State,
+)
 from saan.indicators.periods import label as period_label
 from saan.indicators.periods import period_range
 from saan.partners import permissions
@@ -400,6 +407,24 @@ def health_zone_of(code: str) -> AreaGroup | None:
         .first()
     )
     return member.group if member else None
+
+
+# ------------------------------------------------------------------------------- targets
+
+
+def targets(
+    indicators: Iterable[Indicator], codes: Iterable[str], periods: Iterable[str]
+) -> dict[FigureKey, Decimal]:
+    """The targets (``IndicatorTarget``) of these indicators, areas and periods, by
+    (indicator id, area code, period); one query."""
+    codes = [c for c in codes if c]
+    periods = list(periods)
+    if not codes or not periods:
+        return {}
+    rows = IndicatorTarget.objects.filter(
+        indicator__in=[i.pk for i in indicators], area_id__in=codes, period__in=periods
+    ).values_list("indicator_id", "area_id", "period", "value")
+    return {(i, c, p): v for i, c, p, v in rows}
 
 
 # ------------------------------------------------------------------------------- periods

@@ -5,6 +5,7 @@ drawing from ``charts``, writes go through ``services``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -143,7 +144,17 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         if period
         else []
     )
-    rows = [(r, charts.band_of(legend, r.figure.value)) for r in ranked]
+    goals = queries.targets([indicator], [r.area.code for r in ranked], [period or ""])
+    rows = [
+        (
+            r,
+            charts.band_of(legend, r.figure.value),
+            charts.format_value(indicator, target) if target is not None else None,
+            charts.on_track(indicator, r.figure.value, target),
+        )
+        for r in ranked
+        for target in [goals.get((indicator.pk, r.area.code, period or ""))]
+    ]
     groups = (
         queries.group_figures(indicator, queries.comparison_groups(), period)
         if period and sees("")
@@ -162,6 +173,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "columns": tile_layout()["columns"],
             "legend": legend,
             "rows": rows,
+            "has_targets": bool(goals),
             "groups": [(g, f, charts.band_of(legend, f.value)) for g, f in groups],
             "country": visible(""),
             "phases": phases,
@@ -201,6 +213,12 @@ class Row:
     cells: list[Cell]
     previous: queries.Figure | None
     change: str  # better / worse / same / ""
+    target: Decimal | None = None  # the area's target for the period
+    on_track: str = ""  # on / off / "" (charts.on_track)
+
+    @property
+    def target_display(self) -> str:
+        return charts.format_value(self.indicator, self.target) if self.target is not None else ""
 
     @property
     def own(self) -> Cell:
@@ -300,8 +318,13 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
         ):
             # A total over a different number of reporting subdistricts: not a change.
             change = "incomparable"
-        return Row(indicator, cells, before, change)
+        target = goals.get((indicator.pk, area.code, period or ""))
+        value = cells[0].figure.value if cells[0].figure else None
+        return Row(
+            indicator, cells, before, change, target, charts.on_track(indicator, value, target)
+        )
 
+    goals = queries.targets(indicators, [area.code], periods)
     rows = [row(i) for i in key]
     dim_rows = [row(i) for i in dims]
 
@@ -324,8 +347,12 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
                 f = found.get((indicator.pk, column.code, p))
                 values.append(float(f.value) if f and f.value is not None else None)
             series.append((column.label, values))
+        goal = [
+            float(t) if (t := goals.get((indicator.pk, area.code, p))) is not None else None
+            for p in periods
+        ]
         if any(v is not None for _name, vs in series for v in vs):
-            chart_list.append((indicator, charts.trend_chart(indicator, labels, series)))
+            chart_list.append((indicator, charts.trend_chart(indicator, labels, series, goal)))
     trend_table = [
         (
             indicator,
