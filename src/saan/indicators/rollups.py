@@ -19,11 +19,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from saan.areas.models import CODE_LENGTH, Area, Level
-from saan.indicators.models import Aggregation, DataValue, Indicator, Rollup, State
+from saan.indicators.models import (
+    Aggregation,
+    DataValue,
+    Indicator,
+    Rollup,
+    RollupVersion,
+    State,
+)
 
 VERIFIED_STATES = (State.VERIFIED, State.ACCEPTED)
 
@@ -70,6 +77,7 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
     codes = set(base_codes) if base_codes is not None else None
     now = timezone.now()
     written = 0
+    bump_version()
     with connection.cursor() as cursor:
         for indicator in ordered:
             if indicator.aggregation == Aggregation.RATIO:
@@ -77,6 +85,19 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
             else:
                 written += _refresh_plain(cursor, indicator, periods, codes, now)
     return written
+
+
+def bump_version() -> None:
+    """Count this transaction's change in ``RollupVersion`` (see there)."""
+    if not RollupVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        RollupVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+
+def version() -> tuple[str, int]:
+    """The committed roll-up version: the row's token and counter (("", 0) before any
+    change)."""
+    found = RollupVersion.objects.filter(pk=1).values_list("token", "counter").first()
+    return found or ("", 0)
 
 
 # Table and column names, quoted once.

@@ -4,17 +4,21 @@ drawing from ``charts``, writes go through ``services``."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +26,7 @@ from saan.areas.models import Area, AreaGroup, Level
 from saan.areas.overview import province_tiles, tile_layout
 from saan.core.pages import get_or_404, page
 from saan.core.thai import fiscal_year, normalise_digits
-from saan.indicators import charts, queries, services
+from saan.indicators import charts, queries, rollups, services
 from saan.indicators.forms import NoteForm, ReturnForm, ValueForm
 from saan.indicators.models import Aggregation, DataValue, Indicator, Source, State
 from saan.indicators.periods import (
@@ -251,6 +255,10 @@ def _columns(area: Area) -> list[Column]:
     return cols
 
 
+PICTURE_VERSION = 1  # bump when the picture's templates or drawing change
+PICTURE_SECONDS = 600  # also bounds how long a change made outside the services stays unseen
+
+
 def picture(request: HttpRequest, code: str) -> HttpResponse:
     """ภาพข้อมูลพื้นที่: the area's key figures for a fiscal year beside the areas above it, the
     trend, the well-being dimensions, its children ranked, and how complete and checked the
@@ -258,12 +266,68 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
     area = _area_or_404(code)
     user = request.user
     indicators = queries.indicators_for(user, area.code)
+    columns = _columns(area)
+    sees_area = queries.reach(user)
+    can_verify = area.level == Level.SUBDISTRICT and queries.may_work_on(user, area.code)
+    hidden_count = len(queries.catalogue_for(user)) - len(indicators)
+    part = bool(getattr(request, "htmx", None)) and request.GET.get("part") == "children"
+    # Everything below is drawn from roll-ups, values and targets, for what this user may see:
+    # kept in the cache under the roll-up version (which every committed change moves), the
+    # request's options and the user's view of the area, so a repeat request is one lookup.
+    seen = tuple(
+        all(sees_area(c) for c in column.codes) if column.group else sees_area(column.code)
+        for column in columns
+    )
+    signature = (
+        PICTURE_VERSION,
+        area.code,
+        sorted(request.GET.items()),
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        rollups.version(),
+        tuple(i.pk for i in indicators),
+        seen,
+        can_verify,
+        hidden_count,
+        part,
+    )
+    cache_key = "saan:indicators:picture:" + hashlib.sha256(repr(signature).encode()).hexdigest()
+    found = cache.get(cache_key)
+    if found is None:
+        found = _picture_content(
+            request, area, indicators, columns, sees_area, can_verify, hidden_count, part
+        )
+        cache.set(cache_key, found, PICTURE_SECONDS)
+    content, period = found
+    if part:
+        return HttpResponse(content)
+    return page(
+        request,
+        "indicators/picture.html",
+        {
+            "area": area,
+            "ancestors": area.ancestors(),
+            "period": period,
+            "content": mark_safe(content),
+        },
+    )
+
+
+def _picture_content(
+    request: HttpRequest,
+    area: Area,
+    indicators: list[Indicator],
+    columns: list[Column],
+    sees_area: Any,
+    can_verify: bool,
+    hidden_count: int,
+    part: bool,
+) -> tuple[str, str | None]:
+    """The picture's content (or, for htmx, the children's part) as HTML, and its period."""
     key = [i for i in indicators if not i.dimension]
     dims = [i for i in indicators if i.dimension in charts.DIMENSIONS]
     periods = queries.periods_of_area(area.code) or queries.periods_with_data(indicators)
     period = _choose_period(request, periods)
-    columns = _columns(area)
-    sees_area = queries.reach(user)
 
     def allowed(indicator: Indicator, column: Column) -> bool:
         if indicator.is_public:
@@ -385,14 +449,16 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
             )
 
     children = _children_context(request, area, indicators, period)
-    if getattr(request, "htmx", None) and request.GET.get("part") == "children":
-        return render(request, "indicators/_children.html", {"area": area, **children})
+    if part:
+        html = render_to_string(
+            "indicators/_children.html", {"area": area, **children}, request=request
+        )
+        return html, period
 
     stored = [i for i in indicators if i.aggregation != Aggregation.RATIO]
     cover = queries.coverage(area.code, period, stored) if period else queries.Coverage()
-    return page(
-        request,
-        "indicators/picture.html",
+    html = render_to_string(
+        "indicators/_picture_content.html",
         {
             "area": area,
             "ancestors": area.ancestors(),
@@ -412,12 +478,14 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
             ),
             "base_word": charts.level_word(Level.SUBDISTRICT),
             "previous_label": _period_label(request, previous) if previous else "",
-            "can_verify": area.level == Level.SUBDISTRICT and queries.may_work_on(user, area.code),
-            "hidden_count": len(queries.catalogue_for(user)) - len(indicators),
+            "can_verify": can_verify,
+            "hidden_count": hidden_count,
             "now": timezone.now(),
             **children,
         },
+        request=request,
     )
+    return html, period
 
 
 def _children_context(
