@@ -560,10 +560,14 @@ def reach(user: Any, *, public: bool = False) -> Callable[[str], bool]:
     return lambda code: any(code.startswith(c) for c in codes)
 
 
-def indicators_for(user: Any, code: str) -> list[Indicator]:
-    """Indicators whose figures the user may see for the area."""
+def indicators_for(
+    user: Any, code: str, catalogue: Iterable[Indicator] | None = None
+) -> list[Indicator]:
+    """Indicators whose figures the user may see for the area (of ``catalogue``, when the
+    caller has already read ``catalogue_for(user)``)."""
     member = permissions.member_of_area(user, code)
-    return [i for i in catalogue_for(user) if i.is_public or member]
+    known = catalogue_for(user) if catalogue is None else catalogue
+    return [i for i in known if i.is_public or member]
 
 
 def values_visible_q(user: Any) -> Q:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -265,11 +266,14 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
     data is. Fits an A4 page when printed."""
     area = _area_or_404(code)
     user = request.user
-    indicators = queries.indicators_for(user, area.code)
+    known = list(queries.catalogue_for(user))
+    indicators = queries.indicators_for(user, area.code, known)
     columns = _columns(area)
     sees_area = queries.reach(user)
-    can_verify = area.level == Level.SUBDISTRICT and queries.may_work_on(user, area.code)
-    hidden_count = len(queries.catalogue_for(user)) - len(indicators)
+    works_here = area.level != Level.PROVINCE and queries.may_work_on(user, area.code)
+    can_verify = area.level == Level.SUBDISTRICT and works_here
+    can_review = area.level == Level.DISTRICT and works_here
+    hidden_count = len(known) - len(indicators)
     part = bool(getattr(request, "htmx", None)) and request.GET.get("part") == "children"
     # Everything below is drawn from roll-ups, values and targets, for what this user may see:
     # kept in the cache under the roll-up version (which every committed change moves), the
@@ -288,6 +292,7 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
         tuple(i.pk for i in indicators),
         seen,
         can_verify,
+        can_review,
         hidden_count,
         part,
     )
@@ -295,7 +300,14 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
     found = cache.get(cache_key)
     if found is None:
         found = _picture_content(
-            request, area, indicators, columns, sees_area, can_verify, hidden_count, part
+            request,
+            area,
+            indicators,
+            columns,
+            sees_area,
+            (can_verify, can_review),
+            hidden_count,
+            part,
         )
         cache.set(cache_key, found, PICTURE_SECONDS)
     content, period = found
@@ -319,7 +331,7 @@ def _picture_content(
     indicators: list[Indicator],
     columns: list[Column],
     sees_area: Any,
-    can_verify: bool,
+    rights: tuple[bool, bool],
     hidden_count: int,
     part: bool,
 ) -> tuple[str, str | None]:
@@ -478,7 +490,8 @@ def _picture_content(
             ),
             "base_word": charts.level_word(Level.SUBDISTRICT),
             "previous_label": _period_label(request, previous) if previous else "",
-            "can_verify": can_verify,
+            "can_verify": rights[0],
+            "can_review": rights[1],
             "hidden_count": hidden_count,
             "now": timezone.now(),
             **children,
@@ -740,3 +753,136 @@ def verify_action(request: HttpRequest, code: str, indicator: str, action: str) 
     messages.success(request, f"{found.name}: {message}")
     url = reverse("indicators:verify", args=[area.code])
     return redirect(f"{url}?period={period}#{card.anchor}")
+
+
+# ------------------------------------------------------------------ district: pending values
+
+BULK_ACTIONS = ("verify", "accept", "return")
+
+
+@dataclass
+class PendingRow:
+    value: DataValue
+    can_verify: bool
+    can_accept: bool
+
+    @property
+    def display(self) -> str:
+        return charts.format_value(self.value.indicator, self.value.value)
+
+
+def _district_area(request: HttpRequest, code: str) -> Area:
+    """The district, for someone who may work in it (its coordinator or editor, a province
+    coordinator above it, an administrator); 404 for everyone else."""
+    area = _area_or_404(code)
+    if area.level != Level.DISTRICT or not queries.may_work_on(request.user, area.code):
+        raise Http404
+    return area
+
+
+def _pending(user: Any, area: Area, period: str) -> list[PendingRow]:
+    """The district's subdistrict values waiting for someone: entered or returned (to verify)
+    and verified (to accept), of the indicators this user may see, by subdistrict."""
+    visible = [i.pk for i in _stored_indicators(user, area)]
+    values = (
+        DataValue.objects.filter(
+            area__code__startswith=area.code,
+            area__level=Level.SUBDISTRICT,
+            period=period,
+            breakdown="",
+            indicator__in=visible,
+            state__in=[State.ENTERED, State.RETURNED, State.VERIFIED],
+        )
+        .select_related("indicator", "area", "entered_by")
+        .order_by("area_id", "indicator__sort_order", "indicator__code")
+    )
+    return [
+        PendingRow(
+            v,
+            v.state in (State.ENTERED, State.RETURNED) and services.can_verify(user, v),
+            v.state == State.VERIFIED and services.can_accept(user, v),
+        )
+        for v in values
+    ]
+
+
+@login_required
+def pending(request: HttpRequest, code: str) -> HttpResponse:
+    """ค่าที่รอสอบทานทั้งอำเภอ: every pending value of the district's subdistricts on one page,
+    several verified, accepted or returned at once (each through the value services, each
+    audited; all or none)."""
+    area = _district_area(request, code)
+    periods, default = _verify_periods(area)
+    source = request.POST if request.method == "POST" else request.GET
+    wanted = normalise_digits(source.get("period", "")).strip()
+    period = wanted if wanted in periods else default
+    error = ""
+    if request.method == "POST":
+        error = _bulk_action(request, area, period)
+        if not error:
+            url = reverse("indicators:pending", args=[area.code])
+            return redirect(f"{url}?period={period}")
+    rows = _pending(request.user, area, period)
+    groups: dict[str, list[PendingRow]] = {}
+    for r in rows:
+        groups.setdefault(r.value.area_id, []).append(r)
+    return page(
+        request,
+        "indicators/pending.html",
+        {
+            "area": area,
+            "ancestors": area.ancestors(),
+            "period": period,
+            "period_label": _period_label(request, period),
+            "periods": [(p, _period_label(request, p)) for p in reversed(periods)],
+            "groups": [(rs[0].value.area, rs) for rs in groups.values()],
+            "count": len(rows),
+            "error": error,
+            "chosen": set(request.POST.getlist("value")) if request.method == "POST" else set(),
+            "reason": request.POST.get("reason", "") if request.method == "POST" else "",
+        },
+        status=400 if error else 200,
+    )
+
+
+def _bulk_action(request: HttpRequest, area: Area, period: str) -> str:
+    """Apply the chosen action to the chosen values; "" when done, else why nothing was."""
+    action = request.POST.get("action", "")
+    if action not in BULK_ACTIONS:
+        return _("กรุณาเลือกการดำเนินการ")
+    wanted = {v for v in request.POST.getlist("value") if v.isdigit()}
+    rows = {str(r.value.pk): r for r in _pending(request.user, area, period)}
+    chosen = [rows[v] for v in sorted(wanted, key=int) if v in rows]
+    if not chosen or len(chosen) != len(wanted):
+        return _("กรุณาเลือกค่าที่รอดำเนินการในอำเภอนี้อย่างน้อยหนึ่งค่า")
+    reason = request.POST.get("reason", "").strip()
+    if action == "return" and not reason:
+        return _("กรุณาระบุเหตุผลที่ส่งกลับ")
+    note = request.POST.get("note", "").strip()
+    done = 0
+    try:
+        with transaction.atomic():
+            for r in chosen:
+                v = r.value
+                if action == "verify":
+                    services.value_verify(actor=request.user, value=v, note=note)
+                elif action == "accept":
+                    services.value_accept(actor=request.user, value=v, note=note)
+                else:
+                    services.value_return(actor=request.user, value=v, reason=reason)
+                done += 1
+    except (ValidationError, PermissionDenied) as exc:
+        r = chosen[done]
+        why = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return _("ไม่ได้บันทึกรายการใดเลย: %(area)s %(indicator)s: %(why)s") % {
+            "area": r.value.area.full_name,
+            "indicator": r.value.indicator.name,
+            "why": why or _("คุณไม่มีสิทธิ์ทำรายการนี้"),
+        }
+    labels = {
+        "verify": _("สอบทานแล้ว %(n)d ค่า"),
+        "accept": _("รับรองแล้ว %(n)d ค่า"),
+        "return": _("ส่งกลับให้แก้ไขแล้ว %(n)d ค่า"),
+    }
+    messages.success(request, labels[action] % {"n": done})
+    return ""
