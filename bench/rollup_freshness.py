@@ -347,11 +347,11 @@ def fill_ten_million(codes: list[str], user: Any, breakdowns: int = len(BREAKDOW
             value = f"((CAST(a.code AS integer) * 7 + p.n * 13 + b.n) %% 200 + 1) * {scale} / 10"
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table_name(DataValue)} ({columns}) "  # noqa: S608 - bench SQL
+                f"WITH p(period, n) AS (VALUES {periods_sql}), "  # noqa: S608 - bench SQL
+                f"b(kind, n) AS (VALUES {kinds_sql}) "
+                f"INSERT INTO {table_name(DataValue)} ({columns}) "
                 f"SELECT %s, a.code, p.period, b.kind, {value}, '', 'entered', '', %s, %s, %s "
-                f"FROM {table_name(Area)} a "
-                f"CROSS JOIN (VALUES {periods_sql}) AS p(period, n) "
-                f"CROSS JOIN (VALUES {kinds_sql}) AS b(kind, n) "
+                f"FROM {table_name(Area)} a CROSS JOIN p CROSS JOIN b "
                 "WHERE a.level = 'subdistrict'",
                 [indicator.pk, user.pk, now, now],
             )
@@ -374,7 +374,7 @@ def fill_ten_million(codes: list[str], user: Any, breakdowns: int = len(BREAKDOW
         flush=True,
     )
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return total
 
 
