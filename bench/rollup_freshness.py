@@ -380,29 +380,34 @@ def fill_ten_million(codes: list[str], user: Any, breakdowns: int = len(BREAKDOW
 
 def profile_one(path: str) -> None:
     """The SQL of one in-process request, slowest first."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    client.get(path)
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        response = client.get(path)
-        seconds = time.perf_counter() - started
-    assert response.status_code == 200, response.status_code
-    captured = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
-    total = sum(float(q["time"]) for q in captured)
-    print(
-        f"\none request of {path}: {seconds * 1000:.1f} ms, {len(captured)} queries, "
-        f"{total * 1000:.1f} ms in SQL; slowest:"
-    )
-    for q in captured[:6]:
-        print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
+    client.get(path)  # template, URL and catalogue caches of the process
+    for label in ("first request after a change (content not cached)", "repeat request"):
+        if label.startswith("first"):
+            cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(path)
+            seconds = time.perf_counter() - started
+        assert response.status_code == 200, response.status_code
+        captured = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
+        total = sum(float(q["time"]) for q in captured)
+        print(
+            f"\n{label}, {path}: {seconds * 1000:.1f} ms in-process, {len(captured)} queries, "
+            f"{total * 1000:.1f} ms in SQL; slowest:"
+        )
+        for q in captured[:6]:
+            print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
     if os.environ.get("SAAN_BENCH_PROFILE"):
         import cProfile
         import pstats
 
+        cache.clear()
         profiler = cProfile.Profile()
         profiler.runcall(client.get, path)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
