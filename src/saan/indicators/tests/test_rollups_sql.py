@@ -221,3 +221,16 @@ def test_coverage_reads_the_rollups_and_agrees_with_the_values(catalogue, code):
         assert got.reported == max(per_indicator)
     else:
         assert got.reported == (1 if states else 0)
+
+
+def test_refresh_rollups_command_rebuilds_them_from_the_values(catalogue):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _fill(catalogue)
+    call_command("refresh_rollups", stdout=StringIO())
+    _assert_same(_direct(catalogue), _stored())
+    Rollup.objects.update(accepted=0, returned=0, total=0)  # stale, e.g. after an upgrade
+    call_command("refresh_rollups", stdout=StringIO())
+    _assert_same(_direct(catalogue), _stored())
