@@ -2,7 +2,8 @@
 indicator's aggregation, with coverage (how many base areas reported, how many verified).
 
 ``refresh`` recomputes the roll-up rows for a set of (indicator, period) pairs, optionally only
-above given base areas, with one grouped query per level; the value services call it inside the
+above given base areas, with one set-based ``INSERT … SELECT … GROUP BY`` per indicator and
+level, in the database; the value services call it inside the
 transaction that changed the values, so no reader ever sees a stale ancestor. Ratio indicators
 are refreshed from their numerator's and denominator's roll-ups; indicators that use a changed
 indicator as numerator, denominator or weight are refreshed with it.
@@ -15,7 +16,6 @@ indicator as numerator, denominator or weight are refreshed with it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -166,8 +166,9 @@ def _ranges_args(prefixes: list[str]) -> list[str]:
 
 
 def _value_sql(indicator: Indicator) -> str:
-    """The roll-up's ``value`` from its aggregates (the columns of the grouped row ``g``),
-    the same rule as ``_value``. ``1.0 *`` keeps SQLite from dividing integers."""
+    """The roll-up's ``value`` from its aggregates (the columns of the grouped row ``g``): the
+    total, the minimum, the maximum, Σ(value × weight) ÷ Σweight, or nothing (latest).
+    ``1.0 *`` keeps SQLite from dividing integers."""
     agg = indicator.aggregation
     if agg == Aggregation.SUM:
         return "g.total"
@@ -252,21 +253,6 @@ def _refresh_plain(
         cursor.execute(_upsert_sql(select), [indicator.pk, stamp, *args, indicator.base_level])
         written += max(cursor.rowcount, 0)
     return written
-
-
-def _value(indicator: Indicator, r: Rollup) -> Decimal | None:
-    """The value of a roll-up row from its aggregates (the Python twin of ``_value_sql``,
-    used by the tests that check the SQL against a direct computation)."""
-    agg = indicator.aggregation
-    if agg == Aggregation.SUM:
-        return Decimal(r.total)
-    if agg == Aggregation.MIN:
-        return r.minimum
-    if agg == Aggregation.MAX:
-        return r.maximum
-    if agg == Aggregation.WEIGHTED_MEAN:
-        return Decimal(r.weighted_total) / Decimal(r.weight_total) if r.weight_total else None
-    return None  # latest: no combination across areas
 
 
 def _refresh_ratio(
