@@ -314,12 +314,14 @@ BREAKDOWNS = ["", "sex:f", "sex:m", "age:0-14", "age:15-59", "age:60+", "disabil
 PAGE_PERIODS = [f"{y}Oct" for y in range(2013, 2025)]
 
 
-def fill_ten_million(codes: list[str], user: Any) -> int:
-    """COPY ~10M values for the catalogue's summed and averaged indicators, then refresh every
-    roll-up. Returns the number of values."""
+def fill_ten_million(codes: list[str], user: Any, breakdowns: int = len(BREAKDOWNS)) -> int:
+    """Write ~10M values for the catalogue's summed and averaged indicators with one set-based
+    ``INSERT … SELECT`` per indicator in the database (subdistricts × periods × breakdowns,
+    nothing passes through Python), then refresh every roll-up. Returns the number of values."""
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from saan.areas.models import Area
     from saan.indicators import rollups
     from saan.indicators.models import DataValue, Indicator
 
@@ -329,50 +331,86 @@ def fill_ten_million(codes: list[str], user: Any) -> int:
         "indicator_id, area_id, period, breakdown, value, source_note, state, note, "
         "entered_by_id, entered_at, updated_at"
     )
-    total = len(indicators) * len(codes) * len(PAGE_PERIODS) * len(BREAKDOWNS)
-    print(f"page: COPY {total:,} values ({len(indicators)} indicators) …", flush=True)
+    kinds = BREAKDOWNS[:breakdowns]
+    periods_sql = ", ".join(f"('{period}', {p})" for p, period in enumerate(PAGE_PERIODS))
+    kinds_sql = ", ".join(f"('{kind}', {b})" for b, kind in enumerate(kinds))
+    total = len(indicators) * len(codes) * len(PAGE_PERIODS) * len(kinds)
+    print(f"page: {total:,} values ({len(indicators)} indicators), set-based …", flush=True)
     started = time.perf_counter()
     written = 0
     for indicator in indicators:
         top = int(indicator.plausible_max or 1000)
         scale = max(1, top // 200)
-        with transaction.atomic():
-            cursor = connection.connection.cursor()
-            with (
-                cursor,
-                cursor.copy(f"COPY {table_name(DataValue)} ({columns}) FROM STDIN") as copy,
-            ):
-                for p, period in enumerate(PAGE_PERIODS):
-                    for b, breakdown in enumerate(BREAKDOWNS):
-                        for code in codes:
-                            if top <= 10:
-                                value: Any = Decimal((int(code) + p + b) % 60 + 40) / 10
-                            else:
-                                value = ((int(code) * 7 + p * 13 + b) % 200 + 1) * scale // 10
-                            copy.write_row(
-                                (indicator.pk, code, period, breakdown, value, "", "entered", "",
-                                 user.pk, now, now)
-                            )  # fmt: skip
-        written += len(codes) * len(PAGE_PERIODS) * len(BREAKDOWNS)
+        if top <= 10:
+            value = "((CAST(a.code AS integer) + p.n + b.n) %% 60 + 40) / 10.0"
+        else:
+            value = f"((CAST(a.code AS integer) * 7 + p.n * 13 + b.n) %% 200 + 1) * {scale} / 10"
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH p(period, n) AS (VALUES {periods_sql}), "  # noqa: S608 - bench SQL
+                f"b(kind, n) AS (VALUES {kinds_sql}) "
+                f"INSERT INTO {table_name(DataValue)} ({columns}) "
+                f"SELECT %s, a.code, p.period, b.kind, {value}, '', 'entered', '', %s, %s, %s "
+                f"FROM {table_name(Area)} a CROSS JOIN p CROSS JOIN b "
+                "WHERE a.level = 'subdistrict'",
+                [indicator.pk, user.pk, now, now],
+            )
+        written += len(codes) * len(PAGE_PERIODS) * len(kinds)
         print(
             f"  {indicator.code}: {written:,} values, {time.perf_counter() - started:.0f} s",
             flush=True,
         )
+    print(f"  values written in {time.perf_counter() - started:.0f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     started = time.perf_counter()
     pairs = [(i.pk, p) for i in indicators for p in PAGE_PERIODS]
-    for n in range(0, len(pairs), 16):
+    for indicator in indicators:
         with transaction.atomic():
-            rollups.refresh(pairs[n : n + 16])
-        print(
-            f"  roll-ups: {min(n + 16, len(pairs))}/{len(pairs)} pairs, "
-            f"{time.perf_counter() - started:.0f} s",
-            flush=True,
-        )
+            rollups.refresh([(i, p) for i, p in pairs if i == indicator.pk])
+    print(
+        f"  roll-ups of {len(pairs)} (indicator, period) pairs: "
+        f"{time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return total
+
+
+def profile_one(path: str) -> None:
+    """The SQL of one in-process request, slowest first."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get(path)  # template, URL and catalogue caches of the process
+    for label in ("first request after a change (content not cached)", "repeat request"):
+        if label.startswith("first"):
+            cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(path)
+            seconds = time.perf_counter() - started
+        assert response.status_code == 200, response.status_code
+        captured = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
+        total = sum(float(q["time"]) for q in captured)
+        print(
+            f"\n{label}, {path}: {seconds * 1000:.1f} ms in-process, {len(captured)} queries, "
+            f"{total * 1000:.1f} ms in SQL; slowest:"
+        )
+        for q in captured[:6]:
+            print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
+    if os.environ.get("SAAN_BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        cache.clear()
+        profiler = cProfile.Profile()
+        profiler.runcall(client.get, path)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
 
 
 def page(args: argparse.Namespace, tmp: Path, codes: list[str], user: Any) -> None:
@@ -385,9 +423,12 @@ def page(args: argparse.Namespace, tmp: Path, codes: list[str], user: Any) -> No
         print("\n--page needs PostgreSQL (scripts/pg-temp); skipped")
         return
     empty_values()
-    total = fill_ten_million(codes, user)
+    total = fill_ten_million(codes, user, args.breakdowns)
     call_command("collectstatic", interactive=False, verbosity=0)
     path = "/indicators/area/40/"
+    profile_one(path)
+    if args.no_load:
+        return
     province_page.PAGES = [(path, f"province picture page, {total / 1e6:.1f}M values")]
     province_page.count_queries([path])
     postmaster = benchlib.postmaster_pid()
@@ -412,6 +453,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corrections", type=int, default=50, help="single corrections (50)")
     parser.add_argument("--page", action="store_true", help="10M values, then the page (PG)")
+    parser.add_argument(
+        "--breakdowns", type=int, default=len(BREAKDOWNS), help="breakdowns per value (7)"
+    )
+    parser.add_argument("--page-only", action="store_true", help="skip the freshness part")
+    parser.add_argument("--no-load", action="store_true", help="profile the page, no clients")
     parser.add_argument("--requests", type=int, default=1000, help="page requests (1000)")
     parser.add_argument("--warmup", type=int, default=64, help="untimed page requests (64)")
     parser.add_argument("--clients", type=int, default=16, help="client threads (16)")
@@ -434,6 +480,9 @@ def main() -> None:
         from saan.indicators.importing.plan import Options
         from saan.indicators.importing.services import commit_file
 
+        if args.page_only:
+            page(args, Path(tmp), codes, user)
+            return
         rows = imports(user, indicator, codes)
         commit_file(
             actor=user,

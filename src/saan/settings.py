@@ -174,6 +174,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Uploads: a spreadsheet to import, an attachment to a meeting or charter.
 SAAN_IMPORT_MAX_BYTES = int(os.environ.get("SAAN_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 SAAN_IMPORT_MAX_ROWS = int(os.environ.get("SAAN_IMPORT_MAX_ROWS", "300000"))
+SAAN_IMPORT_KEEP_DAYS = int(os.environ.get("SAAN_IMPORT_KEEP_DAYS", "90"))  # indicator import files
 SAAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("SAAN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # The site's public address, for links in e-mails sent outside a request (reminders).
 SAAN_SITE_URL = os.environ.get("SAAN_SITE_URL", "http://127.0.0.1:8000")

@@ -4,12 +4,15 @@ its JavaScript switched off: nothing is fetched from elsewhere, and the charts p
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pygal
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -72,6 +75,16 @@ def direction(indicator: Indicator, now: Decimal | None, before: Decimal | None)
         return "same"
     up = now > before
     return "better" if up == (indicator.polarity == Polarity.HIGHER_BETTER) else "worse"
+
+
+def on_track(indicator: Indicator, value: Decimal | None, target: Decimal | None) -> str:
+    """``on`` (the value has reached the target the way the indicator's polarity counts as
+    better), ``off``, or ``""`` (no value, no target, or an indicator without a direction)."""
+    if value is None or target is None or indicator.polarity == Polarity.NEUTRAL:
+        return ""
+    if indicator.polarity == Polarity.HIGHER_BETTER:
+        return "on" if value >= target else "off"
+    return "on" if value <= target else "off"
 
 
 # ------------------------------------------------------------------------------- colour bands
@@ -212,6 +225,8 @@ def explain_aggregation(indicator: Indicator) -> str:
 # ------------------------------------------------------------------------------- charts
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+CHART_VERSION = 2  # bump when the drawing code changes (cached SVGs are keyed on it)
+CHART_SECONDS = 24 * 3600
 SERIES_COLOURS = ("#0f6d63", "#c2571a", "#7a4fb0", "#5b6575")
 FONT = "Sarabun, 'Noto Sans Thai', Tahoma, sans-serif"
 
@@ -271,10 +286,50 @@ def _legend(series: Sequence[tuple[str, list[float | None]]]) -> list[tuple[str,
     return [(name, SERIES_COLOURS[i % len(SERIES_COLOURS)]) for i, (name, _v) in enumerate(series)]
 
 
+def _cached(parts: tuple[object, ...], build: Callable[[], Chart]) -> Chart:
+    """A chart is a pure function of what it draws: keep the rendered SVG in the cache under a
+    digest of its inputs (and the language), so the same figures are drawn once per process,
+    not on every request. New figures make a new key; nothing needs invalidating."""
+    digest = hashlib.sha256(
+        repr((CHART_VERSION, translation.get_language(), parts)).encode()
+    ).hexdigest()
+    key = f"saan:indicators:chart:{digest}"
+    found = cache.get(key)
+    if found is not None:
+        svg, legend = found
+        return Chart(mark_safe(svg), legend)
+    chart = build()
+    cache.set(key, (str(chart.svg), chart.legend), CHART_SECONDS)
+    return chart
+
+
 def trend_chart(
-    indicator: Indicator, labels: Sequence[str], series: Sequence[tuple[str, list[float | None]]]
+    indicator: Indicator,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, list[float | None]]],
+    target: list[float | None] | None = None,
 ) -> Chart:
-    """A line per area (the area, its province, the country) across periods."""
+    """A line per area (the area, its province, the country) across periods; with ``target``
+    (the area's target per period), a dashed target line with a marker per period."""
+    parts = (
+        "trend",
+        indicator.pk,
+        indicator.value_type,
+        indicator.name,
+        indicator.unit,
+        tuple(labels),
+        tuple((name, tuple(values)) for name, values in series),
+        tuple(target or ()),
+    )
+    return _cached(parts, lambda: _trend_chart(indicator, labels, series, target))
+
+
+def _trend_chart(
+    indicator: Indicator,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, list[float | None]]],
+    target: list[float | None] | None,
+) -> Chart:
     chart = pygal.Line(
         **_common(230, dots_size=4, stroke_style={"width": 3}, allow_interruptions=True)
     )
@@ -282,13 +337,30 @@ def trend_chart(
     chart.value_formatter = lambda v: format_value(indicator, v)
     for name, values in series:
         chart.add(name, values)
-    return Chart(_svg(chart, f"{indicator.name} ({indicator.unit})"), _legend(series))
+    drawn = list(series)
+    if target and any(v is not None for v in target):
+        # Drawn last: the style's next colour, dashed, with larger markers.
+        drawn.append((_("เป้าหมาย"), target))
+        chart.add(drawn[-1][0], target, stroke_style={"width": 2, "dasharray": "6, 4"}, dots_size=6)
+    return Chart(_svg(chart, f"{indicator.name} ({indicator.unit})"), _legend(drawn))
 
 
 def dimension_chart(
     labels: Sequence[str], series: Sequence[tuple[str, list[float | None]]], caption: str
 ) -> Chart:
     """Horizontal bars: the well-being dimensions of the area beside the country's."""
+    parts = (
+        "dimensions",
+        tuple(labels),
+        tuple((name, tuple(values)) for name, values in series),
+        caption,
+    )
+    return _cached(parts, lambda: _dimension_chart(labels, series, caption))
+
+
+def _dimension_chart(
+    labels: Sequence[str], series: Sequence[tuple[str, list[float | None]]], caption: str
+) -> Chart:
     chart = pygal.HorizontalBar(
         **_common(
             300, range=(0, 10), print_values=True, y_labels=[0, 2, 4, 6, 8, 10], truncate_label=-1

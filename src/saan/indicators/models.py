@@ -6,6 +6,8 @@ so every ancestor shows a corrected figure at once and a province page reads one
 aggregating thousands. Area groups (health regions, programme phases) combine province rows.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -260,6 +262,8 @@ class Rollup(models.Model):
     expected = models.PositiveIntegerField(default=0)  # base areas under area_code
     reported = models.PositiveIntegerField(default=0)  # of which have a value
     verified = models.PositiveIntegerField(default=0)  # of which verified or accepted
+    accepted = models.PositiveIntegerField(default=0)  # of which accepted
+    returned = models.PositiveIntegerField(default=0)  # of which returned for correction
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -272,6 +276,26 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.area_code or 'TH'} {self.period}: {self.value}"
+
+
+def new_token() -> str:
+    return secrets.token_hex(16)
+
+
+class RollupVersion(models.Model):
+    """One row whose ``counter`` goes up in every transaction that refreshes roll-ups (so in
+    every change of a value or its state). Pages that cache what they drew from roll-ups key
+    the cache on it: the moment a change commits, the next request draws afresh. Updating the
+    one row also orders the committing transactions, so a reader never sees a counter that
+    already includes a change still uncommitted."""
+
+    counter = models.BigIntegerField(default=0)
+    # New whenever the row is (re)created, e.g. after a database is emptied and refilled, so
+    # a counter that starts again never matches what was cached before.
+    token = models.CharField(max_length=32, default=new_token)
+
+    def __str__(self) -> str:
+        return f"{self.token}:{self.counter}"
 
 
 class ImportStatus(models.TextChoices):

@@ -125,12 +125,34 @@ _MONTH_WORDS = {
 }
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+)?$")
+
+
+def period_of_date(day: dt.date, period_type: str) -> str:
+    """The period of ``period_type`` that contains ``day``."""
+    if period_type == PeriodType.FISCAL_YEAR:
+        return f"{day.year if day.month >= 10 else day.year - 1}Oct"
+    if period_type == PeriodType.CALENDAR_YEAR:
+        return str(day.year)
+    if period_type == PeriodType.QUARTER:
+        return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    if period_type == PeriodType.MONTH:
+        return f"{day.year}{day.month:02d}"
+    raise ValueError(period_type)
+
+
 def parse_period(text: str, period_type: str) -> str:
     """The period identifier for what a person or a file wrote, for an indicator whose periods
     are ``period_type``. Raises ``PeriodError`` with a Thai message otherwise."""
     raw = normalise_digits(str(text)).strip()
     if period_type_of(raw) == period_type:
         return raw
+    if m := _ISO_DATE.match(raw):
+        # A date (an Excel date cell, or ISO text): the period of this type that holds it.
+        try:
+            return period_of_date(dt.date(_ce(int(m[1])), int(m[2]), int(m[3])), period_type)
+        except ValueError:
+            pass
     compact = re.sub(r"[\s.]+", "", raw.lower())
     compact = re.sub(r"^(ปีงบประมาณ|ปีงบ|งบปี|fy|พศ|ปี|ค\.?ศ)", "", compact)
     try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 from saan.areas.models import CODE_LENGTH, Area, AreaGroup, AreaGroupMember, Level
 from saan.indicators import services
 from saan.indicators.charts import format_value
-from saan.indicators.models import Aggregation, DataValue, Indicator, Rollup, State
+from saan.indicators.models import (
+    Aggregation,
+    DataValue,
+    Indicator,
+    IndicatorTarget,
+    Rollup,
+    State,
+)
 from saan.indicators.periods import label as period_label
 from saan.indicators.periods import period_range
 from saan.partners import permissions
@@ -402,6 +409,24 @@ def health_zone_of(code: str) -> AreaGroup | None:
     return member.group if member else None
 
 
+# ------------------------------------------------------------------------------- targets
+
+
+def targets(
+    indicators: Iterable[Indicator], codes: Iterable[str], periods: Iterable[str]
+) -> dict[FigureKey, Decimal]:
+    """The targets (``IndicatorTarget``) of these indicators, areas and periods, by
+    (indicator id, area code, period); one query."""
+    codes = [c for c in codes if c]
+    periods = list(periods)
+    if not codes or not periods:
+        return {}
+    rows = IndicatorTarget.objects.filter(
+        indicator__in=[i.pk for i in indicators], area_id__in=codes, period__in=periods
+    ).values_list("indicator_id", "area_id", "period", "value")
+    return {(i, c, p): v for i, c, p, v in rows}
+
+
 # ------------------------------------------------------------------------------- periods
 
 
@@ -454,24 +479,53 @@ class Coverage:
 def coverage(
     code: str, period: str, indicators: Iterable[Indicator], level: str = Level.SUBDISTRICT
 ) -> Coverage:
-    """Reported base areas and the verification of the values of these indicators."""
-    qs = DataValue.objects.filter(
-        area__code__startswith=code,
-        area__level=level,
-        period=period,
-        indicator__in=[i.pk for i in indicators],
+    """Reported base areas and the verification of the values of these indicators. Above the
+    base level it reads the stored roll-ups (one index range, however many values lie under
+    the area); ``reported`` is then the number of base areas that reported the most-reported
+    of these indicators (and breakdowns). A base area counts its own few values."""
+    ids = [i.pk for i in indicators if i.base_level == level]
+    if len(code) >= CODE_LENGTH[Level(level)]:
+        qs = DataValue.objects.filter(area_id=code, period=period, indicator__in=ids)
+        rows = dict(qs.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+        return Coverage(
+            expected=1,
+            reported=1 if rows else 0,
+            values=sum(rows.values()),
+            entered=rows.get(State.ENTERED, 0),
+            verified=rows.get(State.VERIFIED, 0) + rows.get(State.ACCEPTED, 0),
+            accepted=rows.get(State.ACCEPTED, 0),
+            returned=rows.get(State.RETURNED, 0),
+            by_state=rows,
+        )
+    sums = Rollup.objects.filter(area_code=code, period=period, indicator__in=ids).aggregate(
+        values=Sum("reported"),
+        verified=Sum("verified"),
+        accepted=Sum("accepted"),
+        returned=Sum("returned"),
+        reported=Max("reported"),
     )
-    rows = dict(qs.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-    expected = base_counts(level).get(code, 0) if len(code) < CODE_LENGTH[Level(level)] else 1
+    values = sums["values"] or 0
+    verified, accepted, returned = (sums[k] or 0 for k in ("verified", "accepted", "returned"))
+    entered = values - verified - returned
+    by_state = {
+        k: n
+        for k, n in (
+            (State.ENTERED.value, entered),
+            (State.VERIFIED.value, verified - accepted),
+            (State.ACCEPTED.value, accepted),
+            (State.RETURNED.value, returned),
+        )
+        if n
+    }
     return Coverage(
-        expected=expected,
-        reported=qs.values("area_id").distinct().count(),
-        values=sum(rows.values()),
-        entered=rows.get(State.ENTERED, 0),
-        verified=rows.get(State.VERIFIED, 0) + rows.get(State.ACCEPTED, 0),
-        accepted=rows.get(State.ACCEPTED, 0),
-        returned=rows.get(State.RETURNED, 0),
-        by_state=rows,
+        expected=base_counts(level).get(code, 0),
+        reported=sums["reported"] or 0,
+        values=values,
+        entered=entered,
+        verified=verified,
+        accepted=accepted,
+        returned=returned,
+        by_state=by_state,
     )
 
 
@@ -506,10 +560,14 @@ def reach(user: Any, *, public: bool = False) -> Callable[[str], bool]:
     return lambda code: any(code.startswith(c) for c in codes)
 
 
-def indicators_for(user: Any, code: str) -> list[Indicator]:
-    """Indicators whose figures the user may see for the area."""
+def indicators_for(
+    user: Any, code: str, catalogue: Iterable[Indicator] | None = None
+) -> list[Indicator]:
+    """Indicators whose figures the user may see for the area (of ``catalogue``, when the
+    caller has already read ``catalogue_for(user)``)."""
     member = permissions.member_of_area(user, code)
-    return [i for i in catalogue_for(user) if i.is_public or member]
+    known = catalogue_for(user) if catalogue is None else catalogue
+    return [i for i in known if i.is_public or member]
 
 
 def values_visible_q(user: Any) -> Q:

@@ -2,59 +2,43 @@
 indicator's aggregation, with coverage (how many base areas reported, how many verified).
 
 ``refresh`` recomputes the roll-up rows for a set of (indicator, period) pairs, optionally only
-above given base areas, with one grouped query per level; the value services call it inside the
+above given base areas, with one set-based ``INSERT … SELECT … GROUP BY`` per indicator and
+level, in the database; the value services call it inside the
 transaction that changed the values, so no reader ever sees a stale ancestor. Ratio indicators
 are refreshed from their numerator's and denominator's roll-ups; indicators that use a changed
 indicator as numerator, denominator or weight are refreshed with it.
 """
 
+# The SQL below is built from model table/column names and choice constants; every value is
+# passed as a parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Substr
+from django.db import connection
+from django.db.models import F, Q
+from django.utils import timezone
 
 from saan.areas.models import CODE_LENGTH, Area, Level
-from saan.indicators.models import Aggregation, DataValue, Indicator, Rollup, State
+from saan.indicators.models import (
+    Aggregation,
+    DataValue,
+    Indicator,
+    Rollup,
+    RollupVersion,
+    State,
+)
 
 VERIFIED_STATES = (State.VERIFIED, State.ACCEPTED)
-_MONEY = DecimalField(max_digits=30, decimal_places=6)
 
 
 def _levels_above(base_level: str) -> list[int]:
     """Code lengths of the roll-up levels above a base level: subdistrict → [4, 2, 0]."""
     base = CODE_LENGTH[Level(base_level)]
     return [n for n in (4, 2, 0) if n < base]
-
-
-_COUNTS: dict[tuple[str, int], tuple[int, dict[str, int]]] = {}
-
-
-def _expected_counts(base_level: str, length: int, prefixes: set[str] | None) -> dict[str, int]:
-    """How many base-level areas lie under each prefix of ``length`` digits. The grouped counts
-    are kept per process and rebuilt when the number of base areas changes (a new area tree)."""
-    base = Area.objects.filter(level=base_level)
-    total = base.count()
-    cached = _COUNTS.get((base_level, length))
-    if cached is None or cached[0] != total:
-        if length == 0:
-            counts = {"": total}
-        else:
-            rows = (
-                base.annotate(head=Substr("code", 1, length))
-                .values("head")
-                .annotate(n=Count("code"))
-            )
-            counts = {r["head"]: r["n"] for r in rows}
-        cached = (total, counts)
-        _COUNTS[(base_level, length)] = cached
-    counts = cached[1]
-    if prefixes is None:
-        return counts
-    return {p: counts.get(p, 0) for p in prefixes}
 
 
 def dependents(indicator_ids: Iterable[int]) -> set[int]:
@@ -76,145 +60,241 @@ def dependents(indicator_ids: Iterable[int]) -> set[int]:
 def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | None = None) -> int:
     """Recompute roll-ups for (indicator id, period) pairs and their dependents. With
     ``base_codes`` only the ancestors of those areas are recomputed (a single correction);
-    without, every roll-up of the pairs (an import). Returns the number of rows written."""
+    without, every roll-up of the pairs (an import). Returns the number of rows written.
+
+    Set-based: per indicator and level, one ``DELETE`` of the rows in scope and one
+    ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` in the database, for all the periods
+    at once; no row passes through Python. (The upsert makes two transactions refreshing the
+    same roll-up at once end with the later one's figures instead of a unique-key error.)"""
     pairs = set(pairs)
     ids = dependents(i for i, _ in pairs)
-    periods = {p for _, p in pairs}
+    periods = sorted({p for _, p in pairs})
+    if not periods:
+        return 0
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=ids)}
     # Plain indicators first, then ratios, which read their parts' fresh roll-ups.
     ordered = sorted(indicators.values(), key=lambda i: (i.aggregation == Aggregation.RATIO, i.pk))
     codes = set(base_codes) if base_codes is not None else None
+    now = timezone.now()
     written = 0
-    for indicator in ordered:
-        for period in sorted(periods):
+    bump_version()
+    with connection.cursor() as cursor:
+        for indicator in ordered:
             if indicator.aggregation == Aggregation.RATIO:
-                written += _refresh_ratio(indicator, period, codes)
+                written += _refresh_ratio(cursor, indicator, periods, codes, now)
             else:
-                written += _refresh_plain(indicator, period, codes)
+                written += _refresh_plain(cursor, indicator, periods, codes, now)
     return written
 
 
-def _prefixes(codes: set[str] | None, length: int) -> set[str] | None:
-    return None if codes is None else {c[:length] for c in codes}
+def bump_version() -> None:
+    """Count this transaction's change in ``RollupVersion`` (see there)."""
+    if not RollupVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        RollupVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
 
 
-def _refresh_plain(indicator: Indicator, period: str, codes: set[str] | None) -> int:
-    base = DataValue.objects.filter(
-        indicator=indicator, period=period, area__level=indicator.base_level
+def version() -> tuple[str, int]:
+    """The committed roll-up version: the row's token and counter (("", 0) before any
+    change)."""
+    found = RollupVersion.objects.filter(pk=1).values_list("token", "counter").first()
+    return found or ("", 0)
+
+
+# Table and column names, quoted once.
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+_COLUMNS = (
+    "indicator_id",
+    "area_code",
+    "period",
+    "breakdown",
+    "value",
+    "total",
+    "weighted_total",
+    "weight_total",
+    "minimum",
+    "maximum",
+    "expected",
+    "reported",
+    "verified",
+    "accepted",
+    "returned",
+    "updated_at",
+)
+
+
+def _upsert_sql(select: str) -> str:
+    table = _q(Rollup._meta.db_table)
+    cols = ", ".join(_q(c) for c in _COLUMNS)
+    keys = ("indicator_id", "area_code", "period", "breakdown")
+    updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in _COLUMNS if c not in keys)
+    conflict = ", ".join(_q(c) for c in keys)
+    return f"INSERT INTO {table} ({cols}) {select} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+
+
+def _in(values: Iterable[str]) -> tuple[str, list[str]]:
+    vals = list(values)
+    return ", ".join(["%s"] * len(vals)), vals
+
+
+def _delete_stale(
+    cursor: Any, indicator: Indicator, periods: list[str], prefixes: set[str] | None
+) -> None:
+    ph, params = _in(periods)
+    sql = (
+        f"DELETE FROM {_q(Rollup._meta.db_table)} WHERE {_q('indicator_id')} = %s "
+        f"AND {_q('period')} IN ({ph})"
     )
-    weight_id = indicator.weight_id
-    weighted = indicator.aggregation == Aggregation.WEIGHTED_MEAN and weight_id is not None
-    if weighted and weight_id is not None:
-        weight = DataValue.objects.filter(
-            indicator_id=weight_id,
-            area=OuterRef("area"),
-            period=OuterRef("period"),
-            breakdown="",
-        ).values("value")[:1]
-        base = base.annotate(w=Subquery(weight, output_field=_MONEY))
-    rows: list[Rollup] = []
-    stale = Q()  # a full refresh replaces every roll-up of the pair
-    if codes is not None:
-        stale = Q(area_code__in={c[:n] for c in codes for n in _levels_above(indicator.base_level)})
-    aggregates = {
-        "total": Sum("value"),
-        "minimum": Min("value"),
-        "maximum": Max("value"),
-        "reported": Count("pk"),
-        "verified": Count("pk", filter=Q(state__in=VERIFIED_STATES)),
-    }
-    if weighted:
-        aggregates["weighted_total"] = Sum(F("value") * F("w"), output_field=_MONEY)
-        aggregates["weight_total"] = Sum("w", output_field=_MONEY)
-    for length in _levels_above(indicator.base_level):
-        prefixes = _prefixes(codes, length)
-        scoped = base
-        if prefixes is not None:
-            q = Q(pk__in=[])
-            for p in prefixes:
-                q |= Q(area__code__startswith=p) if p else ~Q(pk__in=[])
-            scoped = base.filter(q)
-        expected = _expected_counts(indicator.base_level, length, prefixes)
-        grouped: Any
-        if length:
-            grouped = scoped.annotate(prefix=Substr("area_id", 1, length)).values(
-                "prefix", "breakdown"
-            )
-        else:
-            grouped = scoped.values("breakdown")
-        for raw in grouped.annotate(**aggregates).order_by():
-            r: dict[str, Any] = dict(raw)
-            area_code = r["prefix"] if length else ""
-            rollup = Rollup(
-                indicator=indicator,
-                area_code=area_code,
-                period=period,
-                breakdown=r["breakdown"],
-                total=r["total"] or 0,
-                minimum=r["minimum"],
-                maximum=r["maximum"],
-                reported=r["reported"],
-                verified=r["verified"],
-                expected=expected.get(area_code, 0),
-                weighted_total=r.get("weighted_total") or 0,
-                weight_total=r.get("weight_total") or 0,
-            )
-            rollup.value = _value(indicator, rollup)
-            rows.append(rollup)
-    Rollup.objects.filter(stale, indicator=indicator, period=period).delete()
-    Rollup.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    args: list[Any] = [indicator.pk, *params]
+    if prefixes is not None:
+        ph2, params2 = _in(sorted(prefixes))
+        sql += f" AND {_q('area_code')} IN ({ph2})"
+        args += params2
+    cursor.execute(sql, args)
 
 
-def _value(indicator: Indicator, r: Rollup) -> Decimal | None:
+def _ranges_sql(column: str, prefixes: list[str]) -> str:
+    """Codes under any of these prefixes, as index ranges: every digit string between ``p``
+    and ``p`` followed by nines starts with ``p`` (unlike ``SUBSTR``, an index can serve it)."""
+    return "(" + " OR ".join([f"{column} BETWEEN %s AND %s"] * len(prefixes)) + ")"
+
+
+def _ranges_args(prefixes: list[str]) -> list[str]:
+    return [x for p in prefixes for x in (p, p + "9" * (6 - len(p)))]
+
+
+def _value_sql(indicator: Indicator) -> str:
+    """The roll-up's ``value`` from its aggregates (the columns of the grouped row ``g``): the
+    total, the minimum, the maximum, Σ(value × weight) ÷ Σweight, or nothing (latest).
+    ``1.0 *`` keeps SQLite from dividing integers."""
     agg = indicator.aggregation
     if agg == Aggregation.SUM:
-        return Decimal(r.total)
+        return "g.total"
     if agg == Aggregation.MIN:
-        return r.minimum
+        return "g.minimum"
     if agg == Aggregation.MAX:
-        return r.maximum
+        return "g.maximum"
     if agg == Aggregation.WEIGHTED_MEAN:
-        return Decimal(r.weighted_total) / Decimal(r.weight_total) if r.weight_total else None
-    return None  # latest: no combination across areas
+        return (
+            "CASE WHEN g.weight_total <> 0 THEN 1.0 * g.weighted_total / g.weight_total "
+            "ELSE NULL END"
+        )
+    return "NULL"  # latest: no combination across areas
 
 
-def _refresh_ratio(indicator: Indicator, period: str, codes: set[str] | None) -> int:
-    """factor × Σnumerator ÷ Σdenominator at every level, from the parts' roll-ups."""
-    parts = Rollup.objects.filter(
-        indicator_id__in=[i for i in (indicator.numerator_id, indicator.denominator_id) if i],
-        period=period,
-    )
-    stale = Q()
+def _refresh_plain(
+    cursor: Any,
+    indicator: Indicator,
+    periods: list[str],
+    codes: set[str] | None,
+    now: Any,
+) -> int:
+    values = _q(DataValue._meta.db_table)
+    areas = _q(Area._meta.db_table)
+    weighted = indicator.aggregation == Aggregation.WEIGHTED_MEAN and indicator.weight_id
+    levels = _levels_above(indicator.base_level)
+    if codes is not None:
+        _delete_stale(cursor, indicator, periods, {c[:n] for c in codes for n in levels})
+    else:
+        _delete_stale(cursor, indicator, periods, None)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    verified = ", ".join(f"'{s}'" for s in VERIFIED_STATES)
+    written = 0
+    for length in levels:
+        period_ph, period_args = _in(periods)
+        prefix = f"SUBSTR(v.area_id, 1, {length})" if length else "''"
+        where = [
+            "v.indicator_id = %s",
+            f"v.period IN ({period_ph})",
+            "a.level = %s",
+        ]
+        args: list[Any] = [indicator.pk, *period_args, indicator.base_level]
+        ranges: list[str] = []
+        if codes is not None and length:
+            ranges = sorted({c[:length] for c in codes})
+            where.append(_ranges_sql("v.area_id", ranges))
+            args += _ranges_args(ranges)
+        weight_join = ""
+        weight_cols = "0 AS weighted_total, 0 AS weight_total"
+        if weighted:
+            weight_join = (
+                f"LEFT JOIN {values} w ON w.indicator_id = %s AND w.area_id = v.area_id "
+                "AND w.period = v.period AND w.breakdown = ''"
+            )
+            args = [indicator.weight_id, *args]
+            weight_cols = (
+                "COALESCE(SUM(v.value * w.value), 0) AS weighted_total, "
+                "COALESCE(SUM(w.value), 0) AS weight_total"
+            )
+        grouped = (
+            f"SELECT {prefix} AS area_code, v.period AS period, v.breakdown AS breakdown, "
+            "COALESCE(SUM(v.value), 0) AS total, MIN(v.value) AS minimum, "
+            "MAX(v.value) AS maximum, COUNT(*) AS reported, "
+            f"SUM(CASE WHEN v.state IN ({verified}) THEN 1 ELSE 0 END) AS verified, "
+            f"SUM(CASE WHEN v.state = '{State.ACCEPTED}' THEN 1 ELSE 0 END) AS accepted, "
+            f"SUM(CASE WHEN v.state = '{State.RETURNED}' THEN 1 ELSE 0 END) AS returned, "
+            f"{weight_cols} "
+            f"FROM {values} v JOIN {areas} a ON a.code = v.area_id {weight_join} "
+            f"WHERE {' AND '.join(where)} "
+            f"GROUP BY {prefix if length else ''}{', ' if length else ''}v.period, v.breakdown"
+        )
+        head = f"SUBSTR(e.code, 1, {length})" if length else "''"
+        expected = f"SELECT {head} AS head, COUNT(*) AS n FROM {areas} e WHERE e.level = %s" + (
+            f" GROUP BY {head}" if length else ""
+        )
+        select = (
+            f"SELECT %s, g.area_code, g.period, g.breakdown, {_value_sql(indicator)}, g.total, "
+            "g.weighted_total, g.weight_total, g.minimum, g.maximum, COALESCE(x.n, 0), "
+            "g.reported, g.verified, g.accepted, g.returned, %s "
+            f"FROM ({grouped}) g LEFT JOIN ({expected}) x ON x.head = g.area_code WHERE 1 = 1"
+        )
+        cursor.execute(_upsert_sql(select), [indicator.pk, stamp, *args, indicator.base_level])
+        written += max(cursor.rowcount, 0)
+    return written
+
+
+def _refresh_ratio(
+    cursor: Any,
+    indicator: Indicator,
+    periods: list[str],
+    codes: set[str] | None,
+    now: Any,
+) -> int:
+    """factor × Σnumerator ÷ Σdenominator at every level, from the parts' roll-ups (one
+    statement for every level and period): a row wherever the denominator has one."""
+    table = _q(Rollup._meta.db_table)
+    prefixes = None
     if codes is not None:
         prefixes = {c[:n] for c in codes for n in _levels_above(indicator.base_level)}
-        parts = parts.filter(area_code__in=prefixes)
-        stale = Q(area_code__in=prefixes)
-    by_key: dict[tuple[str, str], dict[int, Rollup]] = {}
-    for r in parts:
-        by_key.setdefault((r.area_code, r.breakdown), {})[r.indicator_id] = r
-    rows = []
-    for (area_code, breakdown), found in by_key.items():
-        num, den = found.get(indicator.numerator_id or 0), found.get(indicator.denominator_id or 0)
-        if den is None:
-            continue
-        value = None
-        if num is not None and den.total:
-            value = Decimal(indicator.factor) * Decimal(num.total) / Decimal(den.total)
-        rows.append(
-            Rollup(
-                indicator=indicator,
-                area_code=area_code,
-                period=period,
-                breakdown=breakdown,
-                value=value,
-                total=num.total if num else 0,
-                weight_total=den.total,
-                expected=den.expected,
-                reported=min(num.reported if num else 0, den.reported),
-                verified=min(num.verified if num else 0, den.verified),
-            )
-        )
-    Rollup.objects.filter(stale, indicator=indicator, period=period).delete()
-    Rollup.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    _delete_stale(cursor, indicator, periods, prefixes)
+    period_ph, period_args = _in(periods)
+    where = f"d.indicator_id = %s AND d.period IN ({period_ph})"
+    args: list[Any] = [indicator.denominator_id, *period_args]
+    if prefixes is not None:
+        ph, pargs = _in(sorted(prefixes))
+        where += f" AND d.area_code IN ({ph})"
+        args += pargs
+    num_reported = "COALESCE(n.reported, 0)"
+    num_verified = "COALESCE(n.verified, 0)"
+    select = (
+        "SELECT %s, d.area_code, d.period, d.breakdown, "
+        "CASE WHEN n.id IS NOT NULL AND d.total <> 0 "
+        "THEN 1.0 * %s * n.total / d.total ELSE NULL END, "
+        "COALESCE(n.total, 0), 0, d.total, CAST(NULL AS NUMERIC), CAST(NULL AS NUMERIC), "
+        "d.expected, "
+        f"CASE WHEN {num_reported} < d.reported THEN {num_reported} ELSE d.reported END, "
+        f"CASE WHEN {num_verified} < d.verified THEN {num_verified} ELSE d.verified END, "
+        "0, 0, %s "
+        f"FROM {table} d LEFT JOIN {table} n ON n.indicator_id = %s "
+        "AND n.area_code = d.area_code AND n.period = d.period AND n.breakdown = d.breakdown "
+        f"WHERE {where}"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    factor = connection.ops.adapt_decimalfield_value(indicator.factor, 12, 4)
+    cursor.execute(
+        _upsert_sql(select),
+        [indicator.pk, factor, stamp, indicator.numerator_id, *args],
+    )
+    return max(cursor.rowcount, 0)

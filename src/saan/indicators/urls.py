@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("area/<str:code>/", views.picture, name="picture"),
     path("area/<str:code>/verify/", views.verify, name="verify"),
+    path("area/<str:code>/pending/", views.pending, name="pending"),
     path(
         "area/<str:code>/verify/<slug:indicator>/<slug:action>/",
         views.verify_action,

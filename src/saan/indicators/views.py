@@ -4,16 +4,22 @@ drawing from ``charts``, writes go through ``services``."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +27,7 @@ from saan.areas.models import Area, AreaGroup, Level
 from saan.areas.overview import province_tiles, tile_layout
 from saan.core.pages import get_or_404, page
 from saan.core.thai import fiscal_year, normalise_digits
-from saan.indicators import charts, queries, services
+from saan.indicators import charts, queries, rollups, services
 from saan.indicators.forms import NoteForm, ReturnForm, ValueForm
 from saan.indicators.models import Aggregation, DataValue, Indicator, Source, State
 from saan.indicators.periods import (
@@ -143,7 +149,17 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         if period
         else []
     )
-    rows = [(r, charts.band_of(legend, r.figure.value)) for r in ranked]
+    goals = queries.targets([indicator], [r.area.code for r in ranked], [period or ""])
+    rows = [
+        (
+            r,
+            charts.band_of(legend, r.figure.value),
+            charts.format_value(indicator, target) if target is not None else None,
+            charts.on_track(indicator, r.figure.value, target),
+        )
+        for r in ranked
+        for target in [goals.get((indicator.pk, r.area.code, period or ""))]
+    ]
     groups = (
         queries.group_figures(indicator, queries.comparison_groups(), period)
         if period and sees("")
@@ -162,6 +178,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "columns": tile_layout()["columns"],
             "legend": legend,
             "rows": rows,
+            "has_targets": bool(goals),
             "groups": [(g, f, charts.band_of(legend, f.value)) for g, f in groups],
             "country": visible(""),
             "phases": phases,
@@ -201,6 +218,12 @@ class Row:
     cells: list[Cell]
     previous: queries.Figure | None
     change: str  # better / worse / same / ""
+    target: Decimal | None = None  # the area's target for the period
+    on_track: str = ""  # on / off / "" (charts.on_track)
+
+    @property
+    def target_display(self) -> str:
+        return charts.format_value(self.indicator, self.target) if self.target is not None else ""
 
     @property
     def own(self) -> Cell:
@@ -233,19 +256,90 @@ def _columns(area: Area) -> list[Column]:
     return cols
 
 
+PICTURE_VERSION = 1  # bump when the picture's templates or drawing change
+PICTURE_SECONDS = 600  # also bounds how long a change made outside the services stays unseen
+
+
 def picture(request: HttpRequest, code: str) -> HttpResponse:
     """ภาพข้อมูลพื้นที่: the area's key figures for a fiscal year beside the areas above it, the
     trend, the well-being dimensions, its children ranked, and how complete and checked the
     data is. Fits an A4 page when printed."""
     area = _area_or_404(code)
     user = request.user
-    indicators = queries.indicators_for(user, area.code)
+    known = list(queries.catalogue_for(user))
+    indicators = queries.indicators_for(user, area.code, known)
+    columns = _columns(area)
+    sees_area = queries.reach(user)
+    works_here = area.level != Level.PROVINCE and queries.may_work_on(user, area.code)
+    can_verify = area.level == Level.SUBDISTRICT and works_here
+    can_review = area.level == Level.DISTRICT and works_here
+    hidden_count = len(known) - len(indicators)
+    part = bool(getattr(request, "htmx", None)) and request.GET.get("part") == "children"
+    # Everything below is drawn from roll-ups, values and targets, for what this user may see:
+    # kept in the cache under the roll-up version (which every committed change moves), the
+    # request's options and the user's view of the area, so a repeat request is one lookup.
+    seen = tuple(
+        all(sees_area(c) for c in column.codes) if column.group else sees_area(column.code)
+        for column in columns
+    )
+    signature = (
+        PICTURE_VERSION,
+        area.code,
+        sorted(request.GET.items()),
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        rollups.version(),
+        tuple(i.pk for i in indicators),
+        seen,
+        can_verify,
+        can_review,
+        hidden_count,
+        part,
+    )
+    cache_key = "saan:indicators:picture:" + hashlib.sha256(repr(signature).encode()).hexdigest()
+    found = cache.get(cache_key)
+    if found is None:
+        found = _picture_content(
+            request,
+            area,
+            indicators,
+            columns,
+            sees_area,
+            (can_verify, can_review),
+            hidden_count,
+            part,
+        )
+        cache.set(cache_key, found, PICTURE_SECONDS)
+    content, period = found
+    if part:
+        return HttpResponse(content)
+    return page(
+        request,
+        "indicators/picture.html",
+        {
+            "area": area,
+            "ancestors": area.ancestors(),
+            "period": period,
+            "content": mark_safe(content),
+        },
+    )
+
+
+def _picture_content(
+    request: HttpRequest,
+    area: Area,
+    indicators: list[Indicator],
+    columns: list[Column],
+    sees_area: Any,
+    rights: tuple[bool, bool],
+    hidden_count: int,
+    part: bool,
+) -> tuple[str, str | None]:
+    """The picture's content (or, for htmx, the children's part) as HTML, and its period."""
     key = [i for i in indicators if not i.dimension]
     dims = [i for i in indicators if i.dimension in charts.DIMENSIONS]
     periods = queries.periods_of_area(area.code) or queries.periods_with_data(indicators)
     period = _choose_period(request, periods)
-    columns = _columns(area)
-    sees_area = queries.reach(user)
 
     def allowed(indicator: Indicator, column: Column) -> bool:
         if indicator.is_public:
@@ -300,8 +394,13 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
         ):
             # A total over a different number of reporting subdistricts: not a change.
             change = "incomparable"
-        return Row(indicator, cells, before, change)
+        target = goals.get((indicator.pk, area.code, period or ""))
+        value = cells[0].figure.value if cells[0].figure else None
+        return Row(
+            indicator, cells, before, change, target, charts.on_track(indicator, value, target)
+        )
 
+    goals = queries.targets(indicators, [area.code], periods)
     rows = [row(i) for i in key]
     dim_rows = [row(i) for i in dims]
 
@@ -324,8 +423,12 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
                 f = found.get((indicator.pk, column.code, p))
                 values.append(float(f.value) if f and f.value is not None else None)
             series.append((column.label, values))
+        goal = [
+            float(t) if (t := goals.get((indicator.pk, area.code, p))) is not None else None
+            for p in periods
+        ]
         if any(v is not None for _name, vs in series for v in vs):
-            chart_list.append((indicator, charts.trend_chart(indicator, labels, series)))
+            chart_list.append((indicator, charts.trend_chart(indicator, labels, series, goal)))
     trend_table = [
         (
             indicator,
@@ -358,14 +461,16 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
             )
 
     children = _children_context(request, area, indicators, period)
-    if getattr(request, "htmx", None) and request.GET.get("part") == "children":
-        return render(request, "indicators/_children.html", {"area": area, **children})
+    if part:
+        html = render_to_string(
+            "indicators/_children.html", {"area": area, **children}, request=request
+        )
+        return html, period
 
     stored = [i for i in indicators if i.aggregation != Aggregation.RATIO]
     cover = queries.coverage(area.code, period, stored) if period else queries.Coverage()
-    return page(
-        request,
-        "indicators/picture.html",
+    html = render_to_string(
+        "indicators/_picture_content.html",
         {
             "area": area,
             "ancestors": area.ancestors(),
@@ -385,12 +490,15 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
             ),
             "base_word": charts.level_word(Level.SUBDISTRICT),
             "previous_label": _period_label(request, previous) if previous else "",
-            "can_verify": area.level == Level.SUBDISTRICT and queries.may_work_on(user, area.code),
-            "hidden_count": len(queries.catalogue_for(user)) - len(indicators),
+            "can_verify": rights[0],
+            "can_review": rights[1],
+            "hidden_count": hidden_count,
             "now": timezone.now(),
             **children,
         },
+        request=request,
     )
+    return html, period
 
 
 def _children_context(
@@ -645,3 +753,136 @@ def verify_action(request: HttpRequest, code: str, indicator: str, action: str) 
     messages.success(request, f"{found.name}: {message}")
     url = reverse("indicators:verify", args=[area.code])
     return redirect(f"{url}?period={period}#{card.anchor}")
+
+
+# ------------------------------------------------------------------ district: pending values
+
+BULK_ACTIONS = ("verify", "accept", "return")
+
+
+@dataclass
+class PendingRow:
+    value: DataValue
+    can_verify: bool
+    can_accept: bool
+
+    @property
+    def display(self) -> str:
+        return charts.format_value(self.value.indicator, self.value.value)
+
+
+def _district_area(request: HttpRequest, code: str) -> Area:
+    """The district, for someone who may work in it (its coordinator or editor, a province
+    coordinator above it, an administrator); 404 for everyone else."""
+    area = _area_or_404(code)
+    if area.level != Level.DISTRICT or not queries.may_work_on(request.user, area.code):
+        raise Http404
+    return area
+
+
+def _pending(user: Any, area: Area, period: str) -> list[PendingRow]:
+    """The district's subdistrict values waiting for someone: entered or returned (to verify)
+    and verified (to accept), of the indicators this user may see, by subdistrict."""
+    visible = [i.pk for i in _stored_indicators(user, area)]
+    values = (
+        DataValue.objects.filter(
+            area__code__startswith=area.code,
+            area__level=Level.SUBDISTRICT,
+            period=period,
+            breakdown="",
+            indicator__in=visible,
+            state__in=[State.ENTERED, State.RETURNED, State.VERIFIED],
+        )
+        .select_related("indicator", "area", "entered_by")
+        .order_by("area_id", "indicator__sort_order", "indicator__code")
+    )
+    return [
+        PendingRow(
+            v,
+            v.state in (State.ENTERED, State.RETURNED) and services.can_verify(user, v),
+            v.state == State.VERIFIED and services.can_accept(user, v),
+        )
+        for v in values
+    ]
+
+
+@login_required
+def pending(request: HttpRequest, code: str) -> HttpResponse:
+    """ค่าที่รอสอบทานทั้งอำเภอ: every pending value of the district's subdistricts on one page,
+    several verified, accepted or returned at once (each through the value services, each
+    audited; all or none)."""
+    area = _district_area(request, code)
+    periods, default = _verify_periods(area)
+    source = request.POST if request.method == "POST" else request.GET
+    wanted = normalise_digits(source.get("period", "")).strip()
+    period = wanted if wanted in periods else default
+    error = ""
+    if request.method == "POST":
+        error = _bulk_action(request, area, period)
+        if not error:
+            url = reverse("indicators:pending", args=[area.code])
+            return redirect(f"{url}?period={period}")
+    rows = _pending(request.user, area, period)
+    groups: dict[str, list[PendingRow]] = {}
+    for r in rows:
+        groups.setdefault(r.value.area_id, []).append(r)
+    return page(
+        request,
+        "indicators/pending.html",
+        {
+            "area": area,
+            "ancestors": area.ancestors(),
+            "period": period,
+            "period_label": _period_label(request, period),
+            "periods": [(p, _period_label(request, p)) for p in reversed(periods)],
+            "groups": [(rs[0].value.area, rs) for rs in groups.values()],
+            "count": len(rows),
+            "error": error,
+            "chosen": set(request.POST.getlist("value")) if request.method == "POST" else set(),
+            "reason": request.POST.get("reason", "") if request.method == "POST" else "",
+        },
+        status=400 if error else 200,
+    )
+
+
+def _bulk_action(request: HttpRequest, area: Area, period: str) -> str:
+    """Apply the chosen action to the chosen values; "" when done, else why nothing was."""
+    action = request.POST.get("action", "")
+    if action not in BULK_ACTIONS:
+        return _("กรุณาเลือกการดำเนินการ")
+    wanted = {v for v in request.POST.getlist("value") if v.isdigit()}
+    rows = {str(r.value.pk): r for r in _pending(request.user, area, period)}
+    chosen = [rows[v] for v in sorted(wanted, key=int) if v in rows]
+    if not chosen or len(chosen) != len(wanted):
+        return _("กรุณาเลือกค่าที่รอดำเนินการในอำเภอนี้อย่างน้อยหนึ่งค่า")
+    reason = request.POST.get("reason", "").strip()
+    if action == "return" and not reason:
+        return _("กรุณาระบุเหตุผลที่ส่งกลับ")
+    note = request.POST.get("note", "").strip()
+    done = 0
+    try:
+        with transaction.atomic():
+            for r in chosen:
+                v = r.value
+                if action == "verify":
+                    services.value_verify(actor=request.user, value=v, note=note)
+                elif action == "accept":
+                    services.value_accept(actor=request.user, value=v, note=note)
+                else:
+                    services.value_return(actor=request.user, value=v, reason=reason)
+                done += 1
+    except (ValidationError, PermissionDenied) as exc:
+        r = chosen[done]
+        why = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return _("ไม่ได้บันทึกรายการใดเลย: %(area)s %(indicator)s: %(why)s") % {
+            "area": r.value.area.full_name,
+            "indicator": r.value.indicator.name,
+            "why": why or _("คุณไม่มีสิทธิ์ทำรายการนี้"),
+        }
+    labels = {
+        "verify": _("สอบทานแล้ว %(n)d ค่า"),
+        "accept": _("รับรองแล้ว %(n)d ค่า"),
+        "return": _("ส่งกลับให้แก้ไขแล้ว %(n)d ค่า"),
+    }
+    messages.success(request, labels[action] % {"n": done})
+    return ""

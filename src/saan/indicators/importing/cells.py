@@ -22,6 +22,25 @@ LIMIT = Decimal(10) ** 16
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009,")
 
 
+class PercentCell(float):
+    """A number an Excel cell shows as a percentage (``0.125`` formatted ``0.0%`` shows
+    ``12.5%``). It is a float everywhere; an indicator whose unit is a percentage reads it as
+    the percentage shown (see ``plan``)."""
+
+    __slots__ = ()
+
+
+def shown_percent(value: PercentCell) -> Decimal:
+    """The percentage the cell shows: 0.125 → 12.5 (exactly, not through a float product)."""
+    return Decimal(repr(float(value))) * 100
+
+
+def is_percent_unit(value_type: str, unit: str) -> bool:
+    """Whether an indicator's values are percentages (its value type or its unit says so)."""
+    unit = unit.strip().lower()
+    return value_type == "percentage" or unit in ("%", "ร้อยละ", "percent") or "ร้อยละ" in unit
+
+
 class NotANumber(ValueError):
     pass
 

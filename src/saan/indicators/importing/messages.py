@@ -207,3 +207,21 @@ def changed_meanwhile() -> str:
 
 def commit_failed() -> str:
     return _("บันทึกไม่สำเร็จ ไม่มีข้อมูลใดถูกเปลี่ยน (บันทึกทั้งไฟล์หรือไม่บันทึกเลย)")
+
+
+# --- what was interpreted (shown with the layout above the preview) --------------------------
+
+
+def date_period_note(column: str, row: int, shown: str) -> str:
+    return _(
+        "คอลัมน์ %(column)s มีวันที่ (เช่น แถว %(row)d: %(shown)s): อ่านเป็นช่วงเวลาที่มีวันนั้น "
+        "ตามชนิดช่วงเวลาของตัวชี้วัด (ปีงบประมาณ ปี ไตรมาส หรือเดือน)"
+    ) % {"column": column, "row": row, "shown": shown}
+
+
+def percent_note(column: str, row: int, stored: str, shown: str) -> str:
+    return _(
+        "คอลัมน์ %(column)s จัดรูปแบบเป็นร้อยละใน Excel (เช่น แถว %(row)d: %(stored)s แสดงเป็น "
+        "%(shown)s%%): ตัวชี้วัดที่มีหน่วยเป็นร้อยละอ่านตามที่แสดง คือ %(shown)s; "
+        "ตัวชี้วัดอื่นอ่านค่าตามที่เก็บ"
+    ) % {"column": column, "row": row, "stored": stored, "shown": shown}

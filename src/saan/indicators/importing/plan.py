@@ -384,6 +384,10 @@ def _check(
         return _stop(record, REJECTED, record.value_col, message, code_of_indicator)
     except cells.TooLarge:
         return _stop(record, REJECTED, record.value_col, msg.too_large(), code_of_indicator)
+    if isinstance(raw, cells.PercentCell) and cells.is_percent_unit(
+        indicator.value_type, indicator.unit
+    ):
+        number = cells.number(cells.shown_percent(raw))  # 0.125 shown as 12.5% → 12.5
     indicator_id: int = indicator.id
     limit = limits.get(indicator_id)
     if limit is None:

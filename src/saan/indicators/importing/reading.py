@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from saan.indicators.importing import messages as msg
+from saan.indicators.importing.cells import PercentCell
 from saan.indicators.importing.messages import ImportFileError
 
 CSV, XLSX, JSON = "csv", "xlsx", "json"
@@ -104,13 +105,20 @@ def _xlsx_tables(content: bytes) -> list[Table]:
     for sheet in book.worksheets:
 
         def rows(sheet: Any = sheet) -> Rows:
-            for number, cells in enumerate(
-                sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1
-            ):
-                yield number, list(cells)
+            for number, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):
+                yield number, [_cell_value(c) for c in row]
 
         tables.append(Table(name=sheet.title, rows=rows, total_rows=sheet.max_row or 0))
     return tables
+
+
+def _cell_value(cell: Any) -> Any:
+    """A cell's value; a number formatted as a percentage comes as ``PercentCell``, a date as
+    the ``datetime`` openpyxl gives."""
+    value = cell.value
+    if type(value) in (int, float) and "%" in (getattr(cell, "number_format", "") or ""):
+        return PercentCell(value)
+    return value
 
 
 def open_file(content: bytes, filename: str) -> OpenedFile:

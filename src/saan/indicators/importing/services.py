@@ -82,6 +82,7 @@ def _store_plan(batch: IndicatorImport, plan: Plan) -> None:
             "area_col": layout.area_col,
             "used": layout.used,
             "ignored": layout.ignored,
+            "notes": layout.notes,
         },
     }
 

@@ -14,6 +14,7 @@ area is a DOPA code, or a place name in one column or split over ตำบล/�
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter
 
-from saan.core.thai import normalise_digits
+from saan.core.thai import normalise_digits, thai_date
 from saan.indicators.importing import cells
 from saan.indicators.importing import messages as msg
 from saan.indicators.importing.messages import ImportFileError
@@ -61,6 +62,7 @@ class Layout:
     used: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     total: int = 0  # rows (or DHIS2 values) to read, for progress
+    notes: list[str] = field(default_factory=list)  # what was interpreted (dates, percentages)
 
 
 def fold_header(value: Any) -> str:
@@ -304,6 +306,8 @@ def _tabular(
     period_col, breakdown_col, source_col = cols.period, cols.breakdown, cols.source
     width = len(header)
 
+    noted = {"date": False, "percent": False}
+
     def records() -> Iterator[Record]:
         for number, row in table.rows():
             if number <= header_row:
@@ -318,11 +322,24 @@ def _tabular(
             if not area and not indicator and _blank(row):
                 continue
             indicator = indicator or default_indicator
+            if period_col is not None:
+                raw_period = row[period_col]
+                if not noted["date"] and isinstance(raw_period, dt.date):
+                    noted["date"] = True
+                    layout.notes.append(
+                        msg.date_period_note(period_label, number, thai_date(raw_period))
+                    )
             period = (_text(row[period_col]) if period_col is not None else "") or default_period
             breakdown = _text(row[breakdown_col]) if breakdown_col is not None else ""
             source = _text(row[source_col]) if source_col is not None else ""
             for index, title, label in value_cols:
                 value = row[index]
+                if not noted["percent"] and isinstance(value, cells.PercentCell):
+                    noted["percent"] = True
+                    shown = cells.shown_percent(value).normalize()
+                    layout.notes.append(
+                        msg.percent_note(label, number, cells.text(value), f"{shown:f}")
+                    )
                 if shape == WIDE_INDICATOR:
                     yield Record(
                         number, title, area, period, value, breakdown, source,

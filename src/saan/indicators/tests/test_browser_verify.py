@@ -122,3 +122,26 @@ def test_volunteer_verifies_a_value_on_a_phone_and_the_province_counts_it(
     # The province's picture counts the verification at once.
     assert _verified_count(phone) == before + 1
     shoot(phone, "indicators-picture-40-phone")
+
+
+def test_district_coordinator_verifies_several_values_at_once_on_a_phone(
+    phone: Any, cast: Any
+) -> None:
+    build(entered_by=cast.admin)
+    sign_in(phone, "prapaporn", PASSWORD)
+    phone.goto("/indicators/area/4001/?period=2025Oct")
+    phone.get_by_role("link", name="ค่าที่รอสอบทานทั้งอำเภอ").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("ค่าที่รอสอบทานทั้งอำเภอ อ.เมืองขอนแก่น")
+    _fits(phone, "the district's pending values")
+    group = phone.locator('fieldset[data-area="400108"]')
+    boxes = group.get_by_role("checkbox")
+    count = boxes.count()
+    assert count >= 2
+    for i in range(count):
+        boxes.nth(i).tap()
+    phone.get_by_label("บันทึกการสอบทาน (ถ้ามี)").fill("ลงพื้นที่ 28 พ.ย.")
+    phone.get_by_role("button", name="สอบทานค่าที่เลือก").tap()
+    expect(phone.locator("body")).to_contain_text(f"สอบทานแล้ว {count} ค่า")
+    # ต.สาวะถี's values are verified now (still listed, waiting to be accepted).
+    expect(phone.locator('fieldset[data-area="400108"] .badge.state-entered')).to_have_count(0)
+    shoot(phone, "indicators-pending-district-phone")
