@@ -32,7 +32,6 @@ import math
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,44 +43,15 @@ from rapidfuzz import fuzz  # noqa: E402
 from saan.overlaps.detector import COMPONENTS, Detector, Facts, Match, Model  # noqa: E402
 from saan.overlaps.detector.calibration import CALIBRATION_FILE  # noqa: E402
 from saan.overlaps.detector.core import MODEL_FILE, grams  # noqa: E402
+from saan.overlaps.detector.evaluation import (  # noqa: E402
+    Scored,
+    facts_pairs,
+    load_pairs,
+    metrics,
+)
 
-PAIRS_FILE = ROOT / "src" / "saan" / "overlaps" / "data" / "evaluation_pairs.json"
 THRESHOLDS = [round(t / 100, 2) for t in range(5, 100, 5)]
 FINE = [round(t / 100, 2) for t in range(1, 100)]
-
-
-# --------------------------------------------------------------------------------- the pairs
-def load_pairs() -> list[dict]:
-    return json.loads(PAIRS_FILE.read_text(encoding="utf-8"))["pairs"]
-
-
-class Orgs:
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-
-    def __call__(self, name: str) -> int:
-        return self.ids.setdefault(name, len(self.ids) + 1)
-
-
-def to_facts(p: dict, org: Orgs) -> Facts:
-    return Facts(
-        id=p["id"],
-        organisations=frozenset(org(o) for o in p["organisations"]),
-        lead=org(p["lead"]),
-        subdistricts=frozenset(p["subdistricts"]),
-        start=date.fromisoformat(p["start"]),
-        end=date.fromisoformat(p["end"]),
-        title=p["title"],
-        text=p["text"],
-        themes=frozenset(p["themes"]),
-        target_groups=frozenset(p["target_groups"]),
-        place_names=tuple(p["place_names"]),
-    )
-
-
-def facts_pairs(pairs: Sequence[dict]) -> list[tuple[dict, Facts, Facts]]:
-    org = Orgs()
-    return [(p, to_facts(p["a"], org), to_facts(p["b"], org)) for p in pairs]
 
 
 # ----------------------------------------------------------------------------------- fitting
@@ -166,31 +136,6 @@ def fit(rows: list[tuple[dict, Facts, Facts]]) -> Model:
 
 
 # -------------------------------------------------------------------------------- evaluation
-Scored = list[tuple[dict, Match | None, float]]
-
-
-def metrics(scored: Scored, threshold: float, split: str | None = None) -> dict:
-    tp = fp = fn = tn = 0
-    for p, m, s in scored:
-        if split and p["split"] != split:
-            continue
-        flagged = m is not None and s >= threshold
-        right_kind = m is not None and (p["expected_kind"] in (None, m.kind))
-        if p["label"]:
-            if flagged and right_kind:
-                tp += 1
-            else:
-                fn += 1
-        elif flagged:
-            fp += 1
-        else:
-            tn += 1
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "p": precision, "r": recall, "f1": f1}
-
-
 def best_threshold(scored: Scored, split: str = "tune") -> float:
     """Highest F1 on the split; ties go to the higher threshold (fewer false alarms)."""
     return max(FINE, key=lambda t: (round(metrics(scored, t, split)["f1"], 6), t))

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .facts import Facts, unchecked_reason
@@ -131,30 +131,53 @@ class Prepared:
     text_vec: dict[str, float]
     gram_vec: dict[str, float]
     title_vec: dict[str, float]
+    text_keys: frozenset[str] = frozenset()
+    gram_keys: frozenset[str] = frozenset()
+    title_keys: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls, f: Facts, text: dict[str, float], gram: dict[str, float], title: dict[str, float]
+    ) -> Prepared:
+        return cls(f, text, gram, title, frozenset(text), frozenset(gram), frozenset(title))
+
+
+@lru_cache(maxsize=500_000)
+def _word_grams(word: str, n: int = 3) -> tuple[str, ...]:
+    if len(word) <= n:
+        return (word,)
+    return tuple(word[i : i + n] for i in range(len(word) - n + 1))
 
 
 def grams(tokens: Iterable[str], n: int = 3) -> list[str]:
     """Character n-grams inside each word (a short word is its own gram)."""
     out: list[str] = []
     for w in tokens:
-        if len(w) <= n:
-            out.append(w)
-        else:
-            out.extend(w[i : i + n] for i in range(len(w) - n + 1))
+        out.extend(_word_grams(w, n))
     return out
 
 
+_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 64)]
+
+
 def _vector(tokens: Sequence[str], idf: dict[str, float], default: float) -> dict[str, float]:
-    counts = Counter(tokens)
-    weights = {t: (1.0 + math.log(c)) * idf.get(t, default) for t, c in counts.items()}
+    """Unit-length TF-IDF vector (log term frequency)."""
+    weights: dict[str, float] = {}
+    get = idf.get
+    for t, c in Counter(tokens).items():
+        weights[t] = (_TF[c] if c < 64 else 1.0 + math.log(c)) * get(t, default)
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {t: w / norm for t, w in weights.items()}
+    inv = 1.0 / norm
+    return {t: w * inv for t, w in weights.items()}
 
 
-def _cosine(x: dict[str, float], y: dict[str, float]) -> float:
-    if len(x) > len(y):
-        x, y = y, x
-    return sum(w * y[t] for t, w in x.items() if t in y)
+def _cosine(
+    x: dict[str, float], y: dict[str, float], xk: frozenset[str], yk: frozenset[str]
+) -> float:
+    common = xk & yk
+    if not common:
+        return 0.0
+    return sum(x[t] * y[t] for t in common)
 
 
 def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
@@ -253,7 +276,7 @@ class Detector:
         title = self.words(f, "title")
         body = words(f.text, f.place_names + self.extra_place_names, self.synonyms)
         every = title + body
-        return Prepared(
+        return Prepared.of(
             f,
             _vector(every, m.word_idf, m.default_word_idf),
             _vector(grams(every), m.gram_idf, m.default_gram_idf),
@@ -280,12 +303,12 @@ class Detector:
         comps = {
             "themes": _jaccard(a.themes, b.themes),
             "targets": _jaccard(a.target_groups, b.target_groups),
-            "text": _cosine(pa.text_vec, pb.text_vec),
-            "title": _cosine(pa.title_vec, pb.title_vec),
+            "text": _cosine(pa.text_vec, pb.text_vec, pa.text_keys, pb.text_keys),
+            "title": _cosine(pa.title_vec, pb.title_vec, pa.title_keys, pb.title_keys),
         }
         if min_score > 0 and self.model.best_possible(comps, ("chars",)) < min_score:
             return comps
-        comps["chars"] = _cosine(pa.gram_vec, pb.gram_vec)
+        comps["chars"] = _cosine(pa.gram_vec, pb.gram_vec, pa.gram_keys, pb.gram_keys)
         return comps
 
     def score(self, components: dict[str, float]) -> float:
@@ -338,12 +361,28 @@ class Detector:
     def _check_prepared(
         self, pn: Prepared, index: Index, ids: Iterable[int], min_score: float
     ) -> list[Match]:
+        """Score pn against indexed ids that share a subdistrict with it (the hot loop: both
+        sides are known checkable, so the candidate rule is inlined)."""
         out: list[Match] = []
-        new = pn.facts
+        a = pn.facts
+        a_start, a_end, a_lead = a.start, a.end, a.lead
+        assert a_start is not None and a_end is not None
+        gap = CONTINUATION_GAP_DAYS
+        prepared = index.prepared
         for other_id in ids:
-            po = index.prepared[other_id]
-            kind = self.candidate_kind(new, po.facts)
-            if kind is None:
+            po = prepared[other_id]
+            b = po.facts
+            b_start, b_end = b.start, b.end
+            assert b_start is not None and b_end is not None
+            if a_start <= b_end and b_start <= a_end:
+                kind = "overlap"
+            elif (
+                a_lead is not None
+                and a_lead == b.lead
+                and (1 <= (b_start - a_end).days <= gap or 1 <= (a_start - b_end).days <= gap)
+            ):
+                kind = "continuation"
+            else:
                 continue
             m = self._match(pn, po, kind, min_score)
             if m is not None and m.score >= min_score:

@@ -49,13 +49,38 @@ def thai_digits_to_arabic(text: str) -> str:
     return text.translate(THAI_DIGITS)
 
 
-@lru_cache(maxsize=4096)
-def _place_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    cleaned = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
-    if not cleaned:
-        return None
-    alternatives = "|".join(re.escape(n) for n in cleaned)
-    return re.compile(rf"{_PREFIX}?\s*(?:{alternatives})")
+_NAME_PREFIXES = (
+    "ทั้งตำบล",
+    "ทั้งอำเภอ",
+    "ทั้งจังหวัด",
+    "เทศบาลตำบล",
+    "เทศบาลเมือง",
+    "เทศบาลนคร",
+    "ตำบล",
+    "อำเภอ",
+    "จังหวัด",
+    "แขวง",
+    "เขต",
+    "อบต.",
+    "ทต.",
+    "ทม.",
+    "ต.",
+    "อ.",
+    "จ.",
+)
+
+
+def _remove_places(text: str, names: Iterable[str]) -> str:
+    """Each name, with any prefix before it, becomes a space (longest name first; plain string
+    replacement, no regex per project)."""
+    for name in sorted({strip_place_name_prefix(n) for n in names if n}, key=len, reverse=True):
+        if not name or name not in text:
+            continue
+        for prefix in _NAME_PREFIXES:
+            if prefix in text:
+                text = text.replace(prefix + name, " ").replace(prefix + " " + name, " ")
+        text = text.replace(name, " ")
+    return text
 
 
 def strip_place_name_prefix(name: str) -> str:
@@ -66,10 +91,7 @@ def strip_place_name_prefix(name: str) -> str:
 def normalise(text: str, place_names: Iterable[str] = ()) -> str:
     """Lower-case Arabic-digit text without years, place names, prefixes, โครงการ, punctuation."""
     out = thai_digits_to_arabic(text).lower()
-    names = tuple(sorted({strip_place_name_prefix(n) for n in place_names if n}))
-    pattern = _place_pattern(names)
-    if pattern is not None:
-        out = pattern.sub(" ", out)
+    out = _remove_places(out, place_names)
     out = _ABBREVIATED_PLACE.sub(" ", out)
     out = _YEAR.sub(" ", out)
     out = _PROJECT.sub(" ", out)
