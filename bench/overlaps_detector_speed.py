@@ -87,7 +87,7 @@ def make_register(n: int, seed: int = 50) -> list[Facts]:
         else:
             chosen = rng.sample(subs[d], min(len(subs[d]), rng.choice([1, 1, 1, 2, 3])))
             codes = [c for c, _ in chosen]
-            places = tuple(nm for _, nm in chosen) + (province_name[p],)
+            places = (*(nm for _, nm in chosen), province_name[p])
             where = " ".join(f"ต.{nm}" for _, nm in chosen)
         fy = rng.choice([2566, 2567, 2568, 2569])
         (m1, d1, y1), (m2, d2, y2) = rng.choice(SHAPES)
@@ -192,7 +192,7 @@ def main() -> None:
                 if det.candidate_kind(f, index.prepared[i].facts) is not None
             ]
         )
-        tf, ms = timed(lambda f=f: det.check(f, index, min_score=args.min_score))
+        tf, _found = timed(lambda f=f: det.check(f, index, min_score=args.min_score))
         base.append(tb)
         full.append(tf)
         sizes.append(len(ids))

@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from .facts import Facts, unchecked_reason
-from .text import Synonyms, words
+from .text import Synonyms, normalise, words
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -22,7 +22,7 @@ CONTINUATION_GAP_DAYS = 45
 MODEL_FILE = Path(__file__).resolve().parent / "model.json"
 
 #: The score's components, in the order of the model's coefficients.
-COMPONENTS = ("text", "chars", "title", "themes", "targets")
+COMPONENTS = ("text", "chars", "title", "themes", "targets", "concepts")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Model:
     default_gram_idf: float
     coef: dict[str, float]
     intercept: float
+    people_weight: float = 1.0
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Model:
@@ -53,6 +54,7 @@ class Model:
             default_gram_idf=raw["default_gram_idf"],
             coef=raw["coef"],
             intercept=raw["intercept"],
+            people_weight=raw.get("people_weight", 1.0),
         )
 
     @classmethod
@@ -78,10 +80,18 @@ def default_model() -> Model:
 
 
 @cache
+def _seed() -> dict:
+    return dict(json.loads((DATA / "synonyms.json").read_text(encoding="utf-8")))
+
+
 def seeded_synonyms() -> tuple[tuple[str, ...], ...]:
     """The synonym groups shipped in data/synonyms.json."""
-    raw = json.loads((DATA / "synonyms.json").read_text(encoding="utf-8"))
-    return tuple(tuple(g) for g in raw["groups"])
+    return tuple(tuple(g) for g in _seed()["groups"])
+
+
+def seeded_people_words() -> tuple[str, ...]:
+    """Words that say whom a project serves (data/synonyms.json "people")."""
+    return tuple(_seed()["people"])
 
 
 @dataclass(frozen=True)
@@ -131,15 +141,23 @@ class Prepared:
     text_vec: dict[str, float]
     gram_vec: dict[str, float]
     title_vec: dict[str, float]
+    concepts: frozenset[str] = frozenset()
     text_keys: frozenset[str] = frozenset()
     gram_keys: frozenset[str] = frozenset()
     title_keys: frozenset[str] = frozenset()
 
     @classmethod
     def of(
-        cls, f: Facts, text: dict[str, float], gram: dict[str, float], title: dict[str, float]
+        cls,
+        f: Facts,
+        text: dict[str, float],
+        gram: dict[str, float],
+        title: dict[str, float],
+        concepts: frozenset[str],
     ) -> Prepared:
-        return cls(f, text, gram, title, frozenset(text), frozenset(gram), frozenset(title))
+        return cls(
+            f, text, gram, title, concepts, frozenset(text), frozenset(gram), frozenset(title)
+        )
 
 
 @lru_cache(maxsize=500_000)
@@ -259,10 +277,21 @@ class Detector:
         synonyms: Iterable[Sequence[str]] | None = None,
         extra_place_names: Iterable[str] = (),
         model: Model | None = None,
+        people_words: Iterable[str] | None = None,
     ) -> None:
         self.synonyms = Synonyms(seeded_synonyms() if synonyms is None else synonyms)
         self.extra_place_names = tuple(extra_place_names)
-        self.model = model or default_model()
+        self.model = m = model or default_model()
+        people = seeded_people_words() if people_words is None else people_words
+        self.people = frozenset(
+            self.synonyms.canonical.get(n, n.replace(" ", ""))
+            for n in (normalise(p) for p in people)
+            if n
+        )
+        # Words naming whom a project serves count less than what it does.
+        self._word_idf = dict(m.word_idf)
+        for w in self.people:
+            self._word_idf[w] = m.word_idf.get(w, m.default_word_idf) * m.people_weight
 
     # -- text ---------------------------------------------------------------------------------
     def words(self, f: Facts, which: str = "all") -> list[str]:
@@ -276,11 +305,14 @@ class Detector:
         title = self.words(f, "title")
         body = words(f.text, f.place_names + self.extra_place_names, self.synonyms)
         every = title + body
+        people = self.people
+        doing = [w for w in every if w not in people] if m.people_weight < 1 else every
         return Prepared.of(
             f,
-            _vector(every, m.word_idf, m.default_word_idf),
-            _vector(grams(every), m.gram_idf, m.default_gram_idf),
-            _vector(title, m.word_idf, m.default_word_idf),
+            _vector(every, self._word_idf, m.default_word_idf),
+            _vector(grams(doing), m.gram_idf, m.default_gram_idf),
+            _vector(title, self._word_idf, m.default_word_idf),
+            frozenset(w for w in every if w in self.synonyms.tokens and w not in people),
         )
 
     # -- pairs --------------------------------------------------------------------------------
@@ -306,6 +338,8 @@ class Detector:
             "text": _cosine(pa.text_vec, pb.text_vec, pa.text_keys, pb.text_keys),
             "title": _cosine(pa.title_vec, pb.title_vec, pa.title_keys, pb.title_keys),
         }
+        # What each does, as the synonym list's groups name it (not its people words).
+        comps["concepts"] = _jaccard(pa.concepts, pb.concepts)
         if min_score > 0 and self.model.best_possible(comps, ("chars",)) < min_score:
             return comps
         comps["chars"] = _cosine(pa.gram_vec, pb.gram_vec, pa.gram_keys, pb.gram_keys)

@@ -133,13 +133,7 @@ class Synonyms:
             key=len,
             reverse=True,
         )
-        self.pattern = (
-            re.compile(
-                r"(?<![\w\u0e00-\u0e7f])(?:" + "|".join(re.escape(p) for p in spaced) + r")(?![\w])"
-            )
-            if spaced
-            else None
-        )
+        self.pattern = re.compile("|".join(_bounded(p) for p in spaced)) if spaced else None
         self.tokens = frozenset(self.canonical.values())
         self.key = tuple(sorted(self.canonical.items()))
         self._cache: dict[str, tuple[str, ...]] = {}
@@ -165,6 +159,18 @@ class Synonyms:
 
 
 _THAI_ONLY = re.compile(r"[\u0e00-\u0e7f]+")
+_LATIN_OR_DIGIT = re.compile(r"[a-z0-9]")
+
+
+def _bounded(phrase: str) -> str:
+    """A phrase's pattern: Latin or digit ends must not run into a longer Latin word ("cm"
+    inside "cms"); Thai ends need no boundary (Thai is written without spaces)."""
+    out = re.escape(phrase)
+    if _LATIN_OR_DIGIT.match(phrase[0]):
+        out = r"(?<![a-z0-9])" + out
+    if _LATIN_OR_DIGIT.match(phrase[-1]):
+        out += r"(?![a-z0-9])"
+    return out
 
 
 @lru_cache(maxsize=8)
