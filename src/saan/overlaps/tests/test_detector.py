@@ -12,6 +12,7 @@ from saan.overlaps.detector import (
     DEFAULT_THRESHOLD,
     Detector,
     Facts,
+    candidate_pairs,
     normalise,
     unchecked_reason,
     words,
@@ -270,6 +271,7 @@ def test_scan_finds_every_candidate_pair_once_best_first() -> None:
     assert not any(15 in k for k in keys) and (1, 12) not in keys
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
     assert seen[-1] == (10, 10)
+    assert {(a, b) for a, b, _ in candidate_pairs(register())} == set(keys)
     strict = Detector().scan(register(), min_score=DEFAULT_THRESHOLD)
     assert strict == [m for m in found if m.score >= DEFAULT_THRESHOLD]
 
