@@ -358,9 +358,12 @@ class Detector:
         themes = len(x & y) / len(x | y) if x and y else 0.0
         x, y = a.target_groups, b.target_groups
         targets = len(x & y) / len(x | y) if x and y else 0.0
+        z = c[0] + c[4] * themes + c[5] * targets
         x, y = pa.concepts, pb.concepts
-        concepts = len(x & y) / len(x | y) if x and y else 0.0
-        z = c[0] + c[4] * themes + c[5] * targets + c[6] * concepts
+        concepts = -1.0
+        if c[6]:  # weight 0 in the shipped model: then only computed for the pairs kept
+            concepts = len(x & y) / len(x | y) if x and y else 0.0
+            z += c[6] * concepts
         if z + self._rest[0] < min_z:  # text, title and chars all perfect would not do
             return None
         common = pa.text_keys & pb.text_keys
@@ -378,6 +381,8 @@ class Detector:
         common = pa.gram_keys & pb.gram_keys
         tv, uv = pa.gram_vec, pb.gram_vec
         chars = sum([tv[t] * uv[t] for t in common]) if common else 0.0
+        if concepts < 0:
+            concepts = len(x & y) / len(x | y) if x and y else 0.0
         return {
             "text": text,
             "chars": chars,
