@@ -151,6 +151,11 @@ def test_same_work_in_other_words_is_found_and_explained() -> None:
     assert reasons[0] == "ทำงานในตำบลเดียวกัน 1 ตำบล"
     assert "ช่วงเวลาทับซ้อนกัน 273 วัน" in reasons
     assert any(r.startswith("คำที่ตรงกัน: ") and "ผู้สูงอายุติดเตียง" in r for r in reasons)
+    assert m.reasons_en()[:2] == [
+        "Works in the same subdistricts: 1",
+        "The periods overlap by 273 days",
+    ]
+    assert [key for key, _ in m.reasons()][-1] == "score"
 
 
 def test_neighbouring_subdistrict_is_never_a_candidate() -> None:
