@@ -311,3 +311,9 @@ def test_the_detector_imports_without_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert float(out.stdout) == DEFAULT_THRESHOLD
+
+
+def test_latin_synonyms_match_whole_words_only() -> None:
+    d = Detector(synonyms=[["ผู้จัดการการดูแล", "cm"]])
+    assert d.words(facts(1, "อบรม CM")) == ["อบรม", "ผู้จัดการการดูแล"]
+    assert "ผู้จัดการการดูแล" not in d.words(facts(1, "ระบบ cms ของเว็บไซต์"))
