@@ -129,3 +129,26 @@ def runs_for(user: Any, area_code: str) -> QuerySet[ScanRun]:
         return ScanRun.objects.none()
     return ScanRun.objects.filter(area_code=area_code or "")
 
+
+
+def _finding_history(user: Any, target_id: str) -> bool:
+    return target_id.isdigit() and visible_to(user).filter(pk=int(target_id)).exists()
+
+
+def _synonym_history(user: Any, target_id: str) -> bool:
+    return can_edit_synonyms(user)
+
+
+def _run_history(user: Any, target_id: str) -> bool:
+    if not target_id.isdigit():
+        return False
+    code = ScanRun.objects.filter(pk=int(target_id)).values_list("area_code", flat=True).first()
+    return code is not None and can_scan(user, code)
+
+
+# Object histories of overlaps (``saan.audit.queries`` merges these rules).
+HISTORY_RULES = {
+    "overlaps.finding": _finding_history,
+    "overlaps.synonymgroup": _synonym_history,
+    "overlaps.scanrun": _run_history,
+}
