@@ -20,8 +20,8 @@ from django.db import transaction
 
 log = logging.getLogger(__name__)
 
-INLINE_MAX = 5  # projects checked in the request itself
-TASK_MAX = 200  # up to this many, one background task checks each; more, an area scan
+INLINE_MAX = 30  # projects checked in the request itself (a few ms each)
+TASK_MAX = 500  # up to this many, one background task checks each; more, an area scan
 
 _local = threading.local()
 
@@ -40,6 +40,9 @@ def projects_changed_on_commit(ids: Iterable[int]) -> None:
 
 
 def _flush() -> None:
+    # Every save registered this callback; the first to run takes all the ids of the commit,
+    # the others find nothing left. Ids of a transaction that rolled back stay pending and are
+    # checked with the next commit: a harmless extra check.
     ids = sorted(_pending())
     _local.ids = set()
     if ids:
