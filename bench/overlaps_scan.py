@@ -65,7 +65,9 @@ def run(args: argparse.Namespace) -> None:
         f"facts: {len(loaded):,} projects, "
         f"{sum(len(f.subdistricts) for f in loaded):,} project-subdistricts after expansion"
     )
-    print(f"candidate pairs: {len(pairs):,}; findings at score >= {detection.FLOOR}: {len(matches):,}")
+    print(
+        f"candidate pairs: {len(pairs):,}; findings at score >= {detection.FLOOR}: {len(matches):,}"
+    )
 
     run_obj = ScanRun.objects.create(area_code="", started_by=context.user)
     full_seconds, run_obj = projects_import.timed(lambda: detection.scan_run(run_obj))
@@ -113,7 +115,11 @@ def run(args: argparse.Namespace) -> None:
             [
                 ["load facts (whole country)", f"{facts_seconds:.2f}", ""],
                 ["candidate step alone (baseline)", f"{cand_seconds:.2f}", "baseline"],
-                ["Detector.scan (candidates + scoring)", f"{scan_seconds:.2f}", f"{scan_seconds / cand_seconds:.1f}x"],
+                [
+                    "Detector.scan (candidates + scoring)",
+                    f"{scan_seconds:.2f}",
+                    f"{scan_seconds / cand_seconds:.1f}x",
+                ],
                 [
                     "full scan end to end (facts + scan + write findings)",
                     f"{full_seconds:.2f}",
@@ -127,7 +133,12 @@ def run(args: argparse.Namespace) -> None:
         benchlib.table(
             ["one project against the register", "median ms", "vs candidate query"],
             [
-                [f"candidate query alone (baseline; median {statistics.median(sizes):.0f} candidates)", f"{cand_ms:.1f}", "baseline"],
+                [
+                    "candidate query alone (baseline; "
+                    f"median {statistics.median(sizes):.0f} candidates)",
+                    f"{cand_ms:.1f}",
+                    "baseline",
+                ],
                 ["check_unsaved (before saving)", f"{check_ms:.1f}", f"{check_ms / cand_ms:.1f}x"],
                 [
                     "check_projects([id]) (after a save, with findings written)",

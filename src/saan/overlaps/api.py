@@ -85,7 +85,7 @@ class FindingDetailOut(FindingOut):
 
 
 class FindingFilter(Schema):
-    area: str = Field("", description="Area code: findings in it (\"\" = everywhere)")
+    area: str = Field("", description='Area code: findings in it ("" = everywhere)')
     fy: int | None = Field(None, description="Fiscal year (พ.ศ.) the overlap falls in")
     state: list[str] = Field([], description="suggested, confirmed, dismissed, resolved")
     kind: str = Field("", description="overlap or continuation")
@@ -254,7 +254,13 @@ def decide(request: HttpRequest, finding_id: int, body: DecisionIn):  # type: ig
 
 @router.post(
     "/findings/{finding_id}/comments",
-    response={201: CommentOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={
+        201: CommentOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
     auth=signed_in,
     summary="Comment on a finding",
 )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -29,7 +30,14 @@ from saan.audit.services import record
 from saan.core.thai import fiscal_year
 from saan.overlaps import facts as facts_mod
 from saan.overlaps.detector import Detector, Facts, Match, unchecked_reason
-from saan.overlaps.models import Finding, FindingKind, FindingState, RunStatus, ScanRun, SynonymGroup
+from saan.overlaps.models import (
+    Finding,
+    FindingKind,
+    FindingState,
+    RunStatus,
+    ScanRun,
+    SynonymGroup,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +53,11 @@ def detector() -> Detector:
     """The detector built from the synonym table (the seeded list when the table is empty),
     rebuilt only when the table changes."""
     groups = SynonymGroup.objects.filter(is_active=True)
-    key = (groups.count(), groups.aggregate(m=Max("updated_at"))["m"], groups.aggregate(p=Max("pk"))["p"])
+    key = (
+        groups.count(),
+        groups.aggregate(m=Max("updated_at"))["m"],
+        groups.aggregate(p=Max("pk"))["p"],
+    )
     if _cache.get("key") != key or "detector" not in _cache:
         phrases = [list(g) for g in groups.values_list("phrases", flat=True) if g]
         _cache["detector"] = Detector(synonyms=phrases or None)
@@ -143,11 +155,19 @@ def reconcile(
         finding = by_pair.get((a, b))
         if finding is None:
             fresh.append(
-                Finding(project_a_id=a, project_b_id=b, fingerprint_a=fp_a, fingerprint_b=fp_b, **values)
+                Finding(
+                    project_a_id=a, project_b_id=b, fingerprint_a=fp_a, fingerprint_b=fp_b, **values
+                )
             )
             continue
         material = (finding.fingerprint_a, finding.fingerprint_b) != (fp_a, fp_b)
-        before = (finding.score, finding.is_current, finding.state, finding.explanation, finding.kind)
+        before = (
+            finding.score,
+            finding.is_current,
+            finding.state,
+            finding.explanation,
+            finding.kind,
+        )
         for name, value in values.items():
             setattr(finding, name, value)
         finding.is_current, finding.stale_reason = True, ""
@@ -156,7 +176,13 @@ def reconcile(
             finding.reraised = True
             out.reraised += 1
         finding.fingerprint_a, finding.fingerprint_b = fp_a, fp_b
-        after = (finding.score, finding.is_current, finding.state, finding.explanation, finding.kind)
+        after = (
+            finding.score,
+            finding.is_current,
+            finding.state,
+            finding.explanation,
+            finding.kind,
+        )
         if before != after or material:
             changed.append(finding)
             out.updated += 1
@@ -166,18 +192,18 @@ def reconcile(
     for pair_key, finding in by_pair.items():
         if pair_key in seen or not finding.is_current or not scope(finding):
             continue
-        fa, fb = facts_by_id.get(pair_key[0]), facts_by_id.get(pair_key[1])
+        xa, xb = facts_by_id.get(pair_key[0]), facts_by_id.get(pair_key[1])
         scored = None
-        if fa is not None and fb is not None:
+        if xa is not None and xb is not None:
             det = det or detector()
-            scored = det.pair(fa, fb)
+            scored = det.pair(xa, xb)
         finding.is_current = False
-        finding.stale_reason = _why_not(fa, fb, scored)[:300]
+        finding.stale_reason = _why_not(xa, xb, scored)[:300]
         if scored is not None:
             finding.score = max(0.0, min(1.0, float(scored.score)))
-        if fa is not None and fb is not None:
-            finding.fingerprint_a = facts_mod.fingerprint(fa)
-            finding.fingerprint_b = facts_mod.fingerprint(fb)
+        if xa is not None and xb is not None:
+            finding.fingerprint_a = facts_mod.fingerprint(xa)
+            finding.fingerprint_b = facts_mod.fingerprint(xb)
         changed.append(finding)
         out.closed += 1
     if fresh:
@@ -291,6 +317,10 @@ def _findings_among(ids: set[int]) -> list[Finding]:
 # ----------------------------------------------------------------------- incremental checks
 
 
+def _involves(pid: int, finding: Finding) -> bool:
+    return pid in (finding.project_a_id, finding.project_b_id)
+
+
 def check_projects(ids: Iterable[int], *, actor: Any = None) -> Outcome:
     """Re-check each project against its neighbours in place and time and keep its findings
     true. Projects deleted meanwhile are skipped (their findings went with them)."""
@@ -317,7 +347,7 @@ def check_projects(ids: Iterable[int], *, actor: Any = None) -> Outcome:
                 matches,
                 by_id,
                 existing,
-                scope=lambda f, pid=pid: pid in (f.project_a_id, f.project_b_id),
+                scope=partial(_involves, pid),
             )
             if outcome.created or outcome.reraised or outcome.closed:
                 record(

@@ -56,8 +56,10 @@ class Places:
             q = Q()
             for p in provinces:
                 q |= Q(code__startswith=p)
-            rows = Area.objects.filter(q, level=Level.SUBDISTRICT) if len(provinces) < 40 else (
-                Area.objects.filter(level=Level.SUBDISTRICT)
+            rows = (
+                Area.objects.filter(q, level=Level.SUBDISTRICT)
+                if len(provinces) < 40
+                else (Area.objects.filter(level=Level.SUBDISTRICT))
             )
             for code in rows.values_list("code", flat=True):
                 for prefix in (code[:2], code[:4]):
@@ -216,7 +218,10 @@ def fingerprint(facts: Facts) -> str:
     Who takes part, budgets, contacts and status are not material to "is this the same work"."""
     material = {
         "s": sorted(facts.subdistricts),
-        "d": [facts.start.isoformat() if facts.start else "", facts.end.isoformat() if facts.end else ""],
+        "d": [
+            facts.start.isoformat() if facts.start else "",
+            facts.end.isoformat() if facts.end else "",
+        ],
         "t": " ".join(facts.title.split()),
         "x": " ".join(facts.text.split()),
         "th": sorted(facts.themes),

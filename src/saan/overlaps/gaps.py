@@ -134,20 +134,20 @@ def compute(
     if area_code:
         subs = subs.filter(code__startswith=area_code)
     all_subs = list(subs.order_by("code"))
-    for s in all_subs:
-        row = rows.get(s.code[:depth])
-        if row is not None:
-            row.subdistricts += 1
+    for sub in all_subs:
+        hit = rows.get(sub.code[:depth])
+        if hit is not None:
+            hit.subdistricts += 1
     reached_subs = {s for r in reach.values() for s in r}
 
     share: dict[int, dict[str, Decimal]] = {}
     for pid, sset in reach.items():
-        inside = [s for s in sset if s.startswith(area_code)]
+        inside = [c for c in sset if c.startswith(area_code)]
         if not sset or not inside:
             continue
         per: dict[str, int] = defaultdict(int)
-        for s in inside:
-            per[s[:depth]] += 1
+        for c in inside:
+            per[c[:depth]] += 1
         share[pid] = {child: Decimal(n) / Decimal(len(sset)) for child, n in per.items()}
         for child in per:
             if child in rows:
@@ -173,27 +173,27 @@ def compute(
         )
         sources.add(label)
         for child, part in share[pid].items():
-            row = rows.get(child)
-            if row is None:
+            hit = rows.get(child)
+            if hit is None:
                 continue
             value = (amount * part).quantize(Decimal("0.01"))
-            row.budget += value
-            row.by_source[label] = row.by_source.get(label, Decimal(0)) + value
+            hit.budget += value
+            hit.by_source[label] = hit.by_source.get(label, Decimal(0)) + value
     for i in range(0, len(share_ids), 900):
         for pid, planned, reached in ProjectTarget.objects.filter(
             project_id__in=share_ids[i : i + 900]
         ).values_list("project_id", "planned", "reached"):
             for child, part in share[pid].items():
-                row = rows.get(child)
-                if row is not None:
-                    row.planned += Decimal(planned or 0) * part
-                    row.reached += Decimal(reached or 0) * part
+                hit = rows.get(child)
+                if hit is not None:
+                    hit.planned += Decimal(planned or 0) * part
+                    hit.reached += Decimal(reached or 0) * part
 
     uncovered = [s for s in all_subs if s.code not in reached_subs]
-    for s in uncovered:
-        row = rows.get(s.code[:depth])
-        if row is not None:
-            row.uncovered += 1
+    for sub in uncovered:
+        hit = rows.get(sub.code[:depth])
+        if hit is not None:
+            hit.uncovered += 1
 
     # Response per need: share of budget over share of need.
     ordered = list(rows.values())
@@ -213,24 +213,32 @@ def compute(
     )
     for n, r in enumerate(with_need, start=1):
         r.rank = n
-        r.shade = min(4, (4 * (len(with_need) - n)) // max(1, len(with_need) - 1)) if len(with_need) > 1 else 4
-    ranked = with_need + sorted(
-        (r for r in ordered if r.need is None), key=lambda r: r.area.code
-    )
+        r.shade = (
+            min(4, (4 * (len(with_need) - n)) // max(1, len(with_need) - 1))
+            if len(with_need) > 1
+            else 4
+        )
+    ranked = with_need + sorted((r for r in ordered if r.need is None), key=lambda r: r.area.code)
 
     # Themes nobody works on here.
-    worked = set(
-        Project.themes.through.objects.filter(project_id__in=ids).values_list("theme_id", flat=True)
-    ) if theme is None else set(
-        Project.themes.through.objects.filter(
-            project_id__in=list(
-                (
-                    project_queries.visible_to(user)
-                    .exclude(status=Status.CANCELLED)
-                    .filter(project_queries.reaches_q(area_code))
-                ).values_list("pk", flat=True)
+    worked = (
+        set(
+            Project.themes.through.objects.filter(project_id__in=ids).values_list(
+                "theme_id", flat=True
             )
-        ).values_list("theme_id", flat=True)
+        )
+        if theme is None
+        else set(
+            Project.themes.through.objects.filter(
+                project_id__in=list(
+                    (
+                        project_queries.visible_to(user)
+                        .exclude(status=Status.CANCELLED)
+                        .filter(project_queries.reaches_q(area_code))
+                    ).values_list("pk", flat=True)
+                )
+            ).values_list("theme_id", flat=True)
+        )
     )
     agenda_ids: set[int] = set()
     try:

@@ -83,6 +83,9 @@ def joint_work_from_form(request: Any, project: Any) -> None:
     try:
         services.joint_work_from_form(actor=request.user, project=project, other_id=int(other))
     except (PermissionDenied, ValidationError) as exc:
-        messages.warning(request, _("บันทึกงานร่วมไม่ได้: %(why)s") % {"why": " ".join(getattr(exc, "messages", [str(exc)]))})
+        messages.warning(
+            request,
+            _("บันทึกงานร่วมไม่ได้: %(why)s") % {"why": " ".join(getattr(exc, "messages", [str(exc)]))},
+        )
     else:
         messages.success(request, _("บันทึกว่าเป็นงานร่วมแล้ว ผู้ประสานงานพื้นที่จะเห็นข้อสังเกตนี้"))

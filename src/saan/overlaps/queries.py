@@ -15,11 +15,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from saan.overlaps.models import Finding, FindingState, ScanRun
 from saan.partners import permissions
 from saan.partners.models import Role
 from saan.projects import queries as project_queries
 from saan.projects.models import Project
-from saan.overlaps.models import Finding, FindingState, ScanRun
 
 
 def _ancestors(code: str) -> list[str]:
@@ -95,8 +95,7 @@ def findings(
     qs = visible_to(user).filter(area_q(area_code))
     if fiscal_year is not None:
         qs = qs.filter(
-            Q(fy_start__lte=fiscal_year, fy_end__gte=fiscal_year)
-            | Q(fy_start__isnull=True)
+            Q(fy_start__lte=fiscal_year, fy_end__gte=fiscal_year) | Q(fy_start__isnull=True)
         )
     if states:
         qs = qs.filter(state__in=states)
@@ -128,7 +127,6 @@ def runs_for(user: Any, area_code: str) -> QuerySet[ScanRun]:
     if not can_scan(user, area_code or ""):
         return ScanRun.objects.none()
     return ScanRun.objects.filter(area_code=area_code or "")
-
 
 
 def _finding_history(user: Any, target_id: str) -> bool:

@@ -84,7 +84,10 @@ def _decide(
     finding.save(update_fields=[*FIELDS, "reraised", "updated_at"])
     if comment.strip():
         FindingComment.objects.create(
-            finding=finding, author=finding.decided_by, author_label=label_for(actor), text=comment.strip()[:5000]
+            finding=finding,
+            author=finding.decided_by,
+            author_label=label_for(actor),
+            text=comment.strip()[:5000],
         )
     record(
         actor=actor,
@@ -195,9 +198,7 @@ def finding_link(
             actor=actor, project=a, roles=[(b.owner_id, role_ba)], note=note
         )
     except PermissionDenied as exc:
-        raise PermissionDenied(
-            _("เชื่อมเป็นงานร่วมไม่ได้: %(why)s") % {"why": str(exc)}
-        ) from exc
+        raise PermissionDenied(_("เชื่อมเป็นงานร่วมไม่ได้: %(why)s") % {"why": str(exc)}) from exc
     return _decide(
         actor,
         current,
@@ -218,7 +219,7 @@ def finding_link(
 def finding_agree_continue(
     *, actor: Any, finding: Finding, continues_id: int, comment: str = ""
 ) -> Finding:
-    """"Agreed: X continues, Y stops." Both projects get a note saying so; the owner of the
+    """ "Agreed: X continues, Y stops." Both projects get a note saying so; the owner of the
     stopping project closes it (the decision does not rewrite another organisation's work)."""
     current = _decidable(actor, finding)
     if current.state in (FindingState.RESOLVED, FindingState.DISMISSED):
@@ -269,10 +270,15 @@ def _merged(survivor: Any, absorbed: Any, absorbed_id: int) -> Any:
         if mine is None:
             targets[t.target_group_id] = t
         else:  # the same people: the larger count, never the sum
-            mine.planned = max(x for x in (mine.planned, t.planned, 0) if x is not None) or mine.planned
-            mine.reached = max(x for x in (mine.reached, t.reached, 0) if x is not None) or mine.reached
+            mine.planned = (
+                max(x for x in (mine.planned, t.planned, 0) if x is not None) or mine.planned
+            )
+            mine.reached = (
+                max(x for x in (mine.reached, t.reached, 0) if x is not None) or mine.reached
+            )
     lines = list(survivor.budget_lines) + [
-        replace(line, note=(f"{line.note} {suffix}".strip())[:300]) for line in absorbed.budget_lines
+        replace(line, note=(f"{line.note} {suffix}".strip())[:300])
+        for line in absorbed.budget_lines
     ]
     contacts = list(survivor.contacts)
     contacts += [c for c in absorbed.contacts if c not in contacts]
@@ -341,12 +347,14 @@ def finding_merge(*, actor: Any, finding: Finding, survivor_id: int, comment: st
     project_services.project_note_add(
         actor=actor,
         project=absorbed,
-        text=_("รวมเข้ากับโครงการ #%(id)s “%(title)s” แล้ว งบประมาณย้ายไปที่โครงการนั้น") % {"id": survivor.pk, "title": survivor.title},
+        text=_("รวมเข้ากับโครงการ #%(id)s “%(title)s” แล้ว งบประมาณย้ายไปที่โครงการนั้น")
+        % {"id": survivor.pk, "title": survivor.title},
     )
     project_services.project_note_add(
         actor=actor,
         project=survivor,
-        text=_("รวมโครงการ #%(id)s “%(title)s” ของ %(org)s เข้ามาแล้ว") % {
+        text=_("รวมโครงการ #%(id)s “%(title)s” ของ %(org)s เข้ามาแล้ว")
+        % {
             "id": absorbed.pk,
             "title": absorbed.title,
             "org": absorbed.owner.label,

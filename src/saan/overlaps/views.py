@@ -79,7 +79,9 @@ def findings_page(request: HttpRequest, code: str = "") -> HttpResponse:
         fy = form.cleaned_data["fy"]
         states = form.cleaned_data["state"] or states
     threshold = _threshold(request.GET.get("min", DEFAULT_THRESHOLD))
-    base = queries.findings(user, area_code=code, fiscal_year=fy, states=states, min_score=threshold)
+    base = queries.findings(
+        user, area_code=code, fiscal_year=fy, states=states, min_score=threshold
+    )
     overlaps = base.filter(kind=FindingKind.OVERLAP)
     continuations = base.filter(kind=FindingKind.CONTINUATION)
     page_obj = Paginator(overlaps, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -117,7 +119,9 @@ def _finding(request: HttpRequest, pk: int) -> Any:
 
 
 @login_required
-def finding_detail(request: HttpRequest, pk: int, *, errors: dict[str, Any] | None = None) -> HttpResponse:
+def finding_detail(
+    request: HttpRequest, pk: int, *, errors: dict[str, Any] | None = None
+) -> HttpResponse:
     user = signed_in_user(request)
     finding = _finding(request, pk)
     a = Project.objects.select_related("owner").get(pk=finding.project_a_id)
@@ -293,7 +297,9 @@ def check_form(request: HttpRequest) -> HttpResponse:
     )
     threshold = DEFAULT_THRESHOLD
     matches = [
-        m for m in detection.check_unsaved(facts) if m.score >= threshold and own_id not in (m.a, m.b)
+        m
+        for m in detection.check_unsaved(facts)
+        if m.score >= threshold and own_id not in (m.a, m.b)
     ]
     other_ids = [m.b if m.a == facts.id else m.a for m in matches]
     visible = {
@@ -354,7 +360,12 @@ def _gaps(request: HttpRequest, code: str) -> tuple[gaps.Gaps, forms.GapsForm]:
         years=_years(),
     )
     result = gaps.compute(
-        request.user, area_code=code, indicator=indicator, period=period, theme=theme, fiscal_year=fy
+        request.user,
+        area_code=code,
+        indicator=indicator,
+        period=period,
+        theme=theme,
+        fiscal_year=fy,
     )
     return result, form
 

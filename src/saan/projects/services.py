@@ -355,7 +355,9 @@ def project_roles_add(
     )
     if not allowed:
         raise PermissionDenied(_("คุณไม่มีสิทธิ์เพิ่มองค์กรร่วมในโครงการนี้"))
-    known = set(Organisation.objects.filter(pk__in=[o for o, _r in roles]).values_list("pk", flat=True))
+    known = set(
+        Organisation.objects.filter(pk__in=[o for o, _r in roles]).values_list("pk", flat=True)
+    )
     for org_id, role in roles:
         if org_id not in known or role not in OrgRole.values:
             raise ValidationError({"roles": [_("องค์กรหรือบทบาทไม่ถูกต้อง")]})

@@ -21,7 +21,9 @@ def overlaps_for_project(context: Any, project: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     decided = list(queries.joint_work(project))
-    other_ids = [f.project_b_id if f.project_a_id == project.pk else f.project_a_id for f in decided]
+    other_ids = [
+        f.project_b_id if f.project_a_id == project.pk else f.project_a_id for f in decided
+    ]
     visible = {
         p.pk: p
         for p in project_queries.visible_to(user).select_related("owner").filter(pk__in=other_ids)

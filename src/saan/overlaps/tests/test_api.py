@@ -29,7 +29,9 @@ def test_findings_need_a_token_and_follow_the_pages_rules(client, cast, scene, p
     somchai = client.get("/api/overlaps/findings", **_auth(cast.somchai)).json()
     assert pair.pk in {f["id"] for f in somchai} and private.pk not in {f["id"] for f in somchai}
     assert client.get("/api/overlaps/findings", **_auth(cast.niran)).json() == []
-    assert client.get(f"/api/overlaps/findings/{private.pk}", **_auth(cast.somchai)).status_code == 404
+    assert (
+        client.get(f"/api/overlaps/findings/{private.pk}", **_auth(cast.somchai)).status_code == 404
+    )
     conts = client.get(
         "/api/overlaps/findings", {"kind": "continuation"}, **_auth(cast.coordinator)
     ).json()
@@ -41,15 +43,24 @@ def test_findings_need_a_token_and_follow_the_pages_rules(client, cast, scene, p
 def test_decisions_and_comments_through_the_api(client, cast, pair):
     url = f"/api/overlaps/findings/{pair.pk}"
     refused = client.post(
-        f"{url}/decisions", {"action": "confirm"}, content_type="application/json", **_auth(cast.somchai)
+        f"{url}/decisions",
+        {"action": "confirm"},
+        content_type="application/json",
+        **_auth(cast.somchai),
     )
     assert refused.status_code == 403
     bad = client.post(
-        f"{url}/decisions", {"action": "dismiss"}, content_type="application/json", **_auth(cast.coordinator)
+        f"{url}/decisions",
+        {"action": "dismiss"},
+        content_type="application/json",
+        **_auth(cast.coordinator),
     )
     assert bad.status_code == 422 and "comment" in bad.json()["errors"]
     ok = client.post(
-        f"{url}/decisions", {"action": "confirm", "comment": "ใช่"}, content_type="application/json", **_auth(cast.coordinator)
+        f"{url}/decisions",
+        {"action": "confirm", "comment": "ใช่"},
+        content_type="application/json",
+        **_auth(cast.coordinator),
     )
     assert ok.status_code == 200 and ok.json()["state"] == "confirmed"
     pair.refresh_from_db()
@@ -62,12 +73,18 @@ def test_decisions_and_comments_through_the_api(client, cast, pair):
     )
     assert merge.status_code == 403 and "รวมโครงการไม่ได้" in merge.json()["detail"]
     said = client.post(
-        f"{url}/comments", {"text": "พอช. รับทราบ"}, content_type="application/json", **_auth(cast.somchai)
+        f"{url}/comments",
+        {"text": "พอช. รับทราบ"},
+        content_type="application/json",
+        **_auth(cast.somchai),
     )
     assert said.status_code == 201
-    assert client.post(
-        f"{url}/comments", {"text": "x"}, content_type="application/json", **_auth(cast.malee)
-    ).status_code == 404
+    assert (
+        client.post(
+            f"{url}/comments", {"text": "x"}, content_type="application/json", **_auth(cast.malee)
+        ).status_code
+        == 404
+    )
     detail = client.get(url, **_auth(cast.somchai)).json()
     assert [c["text"] for c in detail["comments"]] == ["ใช่", "พอช. รับทราบ"]
     assert detail["can_decide"] is False
@@ -79,7 +96,9 @@ def test_gap_tables_count_what_the_caller_may_see(client, cast, scene):
     assert row["projects"] == 0  # anonymous callers count public projects only; these are not
     somchai = client.get("/api/overlaps/gaps/4001", {"fy": 2568}, **_auth(cast.somchai)).json()
     assert next(r for r in somchai["rows"] if r["area_code"] == "400115")["projects"] == 2
-    coordinator = client.get("/api/overlaps/gaps/4001", {"fy": 2568}, **_auth(cast.coordinator)).json()
+    coordinator = client.get(
+        "/api/overlaps/gaps/4001", {"fy": 2568}, **_auth(cast.coordinator)
+    ).json()
     row = next(r for r in coordinator["rows"] if r["area_code"] == "400115")
     assert row["projects"] == 3
     assert client.get("/api/overlaps/gaps/9999").status_code == 404

@@ -17,7 +17,13 @@ PERIOD = "2024Oct"  # ปีงบประมาณ 2568
 def need(cast, scene):
     poor = Indicator.objects.get(code="tpmap-poor-hh")
     for code, value in (("400115", 100), ("400109", 300), ("400101", 100)):
-        value_set(actor=cast.admin, indicator=poor, area=Area.objects.get(code=code), period=PERIOD, value=value)
+        value_set(
+            actor=cast.admin,
+            indicator=poor,
+            area=Area.objects.get(code=code),
+            period=PERIOD,
+            value=value,
+        )
     return poor
 
 
@@ -27,7 +33,9 @@ def _rows(result):
 
 def test_gaps_spread_district_wide_budgets_and_compare_them_with_need(cast, scene, need):
     n = Area.objects.filter(code__startswith="4001", level="subdistrict").count()
-    result = gaps.compute(cast.coordinator, area_code="4001", indicator=need, period=PERIOD, fiscal_year=2568)
+    result = gaps.compute(
+        cast.coordinator, area_code="4001", indicator=need, period=PERIOD, fiscal_year=2568
+    )
     rows = _rows(result)
     share = (Decimal(420000) / n).quantize(Decimal("0.01"))
     assert rows["400115"].budget == Decimal(350000) + share
@@ -49,13 +57,19 @@ def test_gaps_spread_district_wide_budgets_and_compare_them_with_need(cast, scen
 
 
 def test_gaps_count_only_what_the_person_may_see(cast, scene, need):
-    rows = _rows(gaps.compute(cast.somchai, area_code="4001", indicator=need, period=PERIOD, fiscal_year=2568))
+    rows = _rows(
+        gaps.compute(
+            cast.somchai, area_code="4001", indicator=need, period=PERIOD, fiscal_year=2568
+        )
+    )
     assert rows["400115"].projects == 2  # not สปสช.'s private project
 
 
 def test_gaps_by_theme_show_subdistricts_no_project_reaches_and_idle_themes(cast, scene, need):
     housing = Theme.objects.get(slug="housing")
-    result = gaps.compute(cast.coordinator, area_code="4001", indicator=need, period=PERIOD, theme=housing)
+    result = gaps.compute(
+        cast.coordinator, area_code="4001", indicator=need, period=PERIOD, theme=housing
+    )
     n = Area.objects.filter(code__startswith="4001", level="subdistrict").count()
     assert len(result.uncovered) == n - 1 and "400109" not in {a.code for a in result.uncovered}
     rows = _rows(result)
@@ -71,4 +85,9 @@ def test_a_province_shows_its_districts(cast, scene, need):
     rows = _rows(result)
     assert set(rows) == set(Area.objects.filter(parent_id="40").values_list("code", flat=True))
     assert rows["4001"].need == 500 and rows["4001"].projects >= 3
-    assert len(result.uncovered) == Area.objects.filter(code__startswith="40", level="subdistrict").exclude(code__startswith="4001").count()
+    assert (
+        len(result.uncovered)
+        == Area.objects.filter(code__startswith="40", level="subdistrict")
+        .exclude(code__startswith="4001")
+        .count()
+    )

@@ -39,7 +39,10 @@ def test_someone_without_a_role_sees_no_findings_and_a_finding_page_is_404(clien
     scan("40")
     f = finding(scene.elders_thf, scene.elders_codi)
     client.force_login(cast.niran)
-    assert scene.elders_codi.title not in client.get(reverse("overlaps:area", args=["40"])).content.decode()
+    assert (
+        scene.elders_codi.title
+        not in client.get(reverse("overlaps:area", args=["40"])).content.decode()
+    )
     assert client.get(reverse("overlaps:finding", args=[f.pk])).status_code == 404
     client.force_login(cast.somchai)
     private = finding(scene.elders_thf, scene.private_fund)
@@ -48,7 +51,9 @@ def test_someone_without_a_role_sees_no_findings_and_a_finding_page_is_404(clien
     assert "บันทึกความเห็น" in page and "เชื่อมเป็นงานร่วม" not in page
 
 
-def test_the_finding_page_confirms_links_and_the_link_shows_on_both_project_pages(client, cast, scene):
+def test_the_finding_page_confirms_links_and_the_link_shows_on_both_project_pages(
+    client, cast, scene
+):
     scan("40")
     f = finding(scene.elders_thf, scene.elders_codi)
     client.force_login(cast.coordinator)
@@ -62,7 +67,10 @@ def test_the_finding_page_confirms_links_and_the_link_shows_on_both_project_page
     assert response.status_code == 302
     f.refresh_from_db()
     assert f.state == FindingState.RESOLVED
-    for project, other in ((scene.elders_thf, scene.elders_codi), (scene.elders_codi, scene.elders_thf)):
+    for project, other in (
+        (scene.elders_thf, scene.elders_codi),
+        (scene.elders_codi, scene.elders_thf),
+    ):
         html = client.get(project.get_absolute_url()).content.decode()
         assert "ทำงานร่วมกับ" in html and other.title in html
 
@@ -166,7 +174,9 @@ def test_gaps_page_and_exports_are_formula_safe(client, cast, scene):
     client.force_login(cast.coordinator)
     page = client.get(reverse("overlaps:gaps", args=["40"]))
     assert page.status_code == 200 and "ตำบลที่ยังไม่มีโครงการใดไปถึง" in page.content.decode()
-    raw = client.get(reverse("overlaps:gaps_export", args=["40", "csv"])).content.decode("utf-8-sig")
+    raw = client.get(reverse("overlaps:gaps_export", args=["40", "csv"])).content.decode(
+        "utf-8-sig"
+    )
     rows = list(csv.reader(io.StringIO(raw)))
     assert any("'=HYPERLINK(1)" in row for row in rows)
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row if cell)

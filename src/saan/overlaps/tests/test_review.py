@@ -86,7 +86,10 @@ def test_linking_adds_each_organisation_to_the_other_project_through_the_project
     services.finding_confirm(actor=cast.coordinator, finding=pair)
     versions = {p.pk: p.version for p in (scene.elders_thf, scene.elders_codi)}
     services.finding_link(
-        actor=cast.coordinator, finding=pair, role_of_a_in_b="implementing", role_of_b_in_a="partner"
+        actor=cast.coordinator,
+        finding=pair,
+        role_of_a_in_b="implementing",
+        role_of_b_in_a="partner",
     )
     pair.refresh_from_db()
     assert pair.state == FindingState.RESOLVED and pair.decision == Decision.LINK
@@ -98,7 +101,9 @@ def test_linking_adds_each_organisation_to_the_other_project_through_the_project
         project=a, organisation_id=b.owner_id, role="partner"
     ).exists()
     assert a.version == versions[a.pk] + 1 and b.version == versions[b.pk] + 1
-    updates = AuditEvent.objects.filter(action="project.update", target_id__in=[str(a.pk), str(b.pk)])
+    updates = AuditEvent.objects.filter(
+        action="project.update", target_id__in=[str(a.pk), str(b.pk)]
+    )
     assert updates.count() == 2
     assert list(queries.joint_work(a)) == [pair] and list(queries.joint_work(b)) == [pair]
 
@@ -117,7 +122,10 @@ def _counts(*projects):
     return {
         "areas": ProjectArea.objects.filter(project_id__in=ids).count(),
         "lines": BudgetLine.objects.filter(project_id__in=ids).count(),
-        "budget": sum(BudgetLine.objects.filter(project_id__in=ids).values_list("amount", flat=True), Decimal(0)),
+        "budget": sum(
+            BudgetLine.objects.filter(project_id__in=ids).values_list("amount", flat=True),
+            Decimal(0),
+        ),
         "notes": ProjectNote.objects.filter(project_id__in=ids).count(),
     }
 
@@ -126,36 +134,75 @@ def test_a_merge_loses_nothing(scene, cast, pair):
     survivor, absorbed = scene.elders_thf, scene.elders_codi
     project_note_add(actor=cast.admin, project=absorbed, text="บันทึกเดิมของโครงการที่ถูกรวม")
     absorbed_before = {
-        "areas": set(ProjectArea.objects.filter(project=absorbed).values_list("area_id", flat=True)),
-        "lines": sorted(BudgetLine.objects.filter(project=absorbed).values_list("amount", "source_id", "fiscal_year")),
-        "roles": set(ProjectOrganisation.objects.filter(project=absorbed).values_list("organisation_id", flat=True)),
-        "targets": set(ProjectTarget.objects.filter(project=absorbed).values_list("target_group_id", flat=True)),
-        "contacts": set(ProjectContact.objects.filter(project=absorbed).values_list("name", flat=True)),
+        "areas": set(
+            ProjectArea.objects.filter(project=absorbed).values_list("area_id", flat=True)
+        ),
+        "lines": sorted(
+            BudgetLine.objects.filter(project=absorbed).values_list(
+                "amount", "source_id", "fiscal_year"
+            )
+        ),
+        "roles": set(
+            ProjectOrganisation.objects.filter(project=absorbed).values_list(
+                "organisation_id", flat=True
+            )
+        ),
+        "targets": set(
+            ProjectTarget.objects.filter(project=absorbed).values_list("target_group_id", flat=True)
+        ),
+        "contacts": set(
+            ProjectContact.objects.filter(project=absorbed).values_list("name", flat=True)
+        ),
         "links": set(ProjectLink.objects.filter(project=absorbed).values_list("url", flat=True)),
         "themes": set(absorbed.themes.values_list("pk", flat=True)),
     }
-    survivor_lines = sorted(BudgetLine.objects.filter(project=survivor).values_list("amount", "source_id", "fiscal_year"))
+    survivor_lines = sorted(
+        BudgetLine.objects.filter(project=survivor).values_list(
+            "amount", "source_id", "fiscal_year"
+        )
+    )
     total_before = _counts(survivor, absorbed)["budget"]
 
     services.finding_merge(actor=cast.admin, finding=pair, survivor_id=survivor.pk)
 
     survivor.refresh_from_db()
     absorbed.refresh_from_db()
-    assert absorbed_before["areas"] <= set(ProjectArea.objects.filter(project=survivor).values_list("area_id", flat=True))
-    assert sorted(BudgetLine.objects.filter(project=survivor).values_list("amount", "source_id", "fiscal_year")) == sorted(
-        survivor_lines + absorbed_before["lines"]
+    assert absorbed_before["areas"] <= set(
+        ProjectArea.objects.filter(project=survivor).values_list("area_id", flat=True)
     )
+    assert sorted(
+        BudgetLine.objects.filter(project=survivor).values_list(
+            "amount", "source_id", "fiscal_year"
+        )
+    ) == sorted(survivor_lines + absorbed_before["lines"])
     assert _counts(survivor, absorbed)["budget"] == total_before  # moved, never counted twice
-    assert absorbed_before["roles"] <= set(ProjectOrganisation.objects.filter(project=survivor).values_list("organisation_id", flat=True))
-    assert absorbed_before["targets"] <= set(ProjectTarget.objects.filter(project=survivor).values_list("target_group_id", flat=True))
-    assert absorbed_before["contacts"] <= set(ProjectContact.objects.filter(project=survivor).values_list("name", flat=True))
-    assert absorbed_before["links"] <= set(ProjectLink.objects.filter(project=survivor).values_list("url", flat=True))
+    assert absorbed_before["roles"] <= set(
+        ProjectOrganisation.objects.filter(project=survivor).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    assert absorbed_before["targets"] <= set(
+        ProjectTarget.objects.filter(project=survivor).values_list("target_group_id", flat=True)
+    )
+    assert absorbed_before["contacts"] <= set(
+        ProjectContact.objects.filter(project=survivor).values_list("name", flat=True)
+    )
+    assert absorbed_before["links"] <= set(
+        ProjectLink.objects.filter(project=survivor).values_list("url", flat=True)
+    )
     assert absorbed_before["themes"] <= set(survivor.themes.values_list("pk", flat=True))
-    assert ProjectNote.objects.filter(project=survivor, text__contains="บันทึกเดิมของโครงการที่ถูกรวม").exists()
+    assert ProjectNote.objects.filter(
+        project=survivor, text__contains="บันทึกเดิมของโครงการที่ถูกรวม"
+    ).exists()
     # the absorbed project is kept, cancelled, pointing at the survivor, its own record intact
     assert absorbed.status == Status.CANCELLED
     assert ProjectNote.objects.filter(project=absorbed, text__contains=f"#{survivor.pk}").exists()
-    assert set(ProjectTarget.objects.filter(project=absorbed).values_list("target_group_id", flat=True)) == absorbed_before["targets"]
+    assert (
+        set(
+            ProjectTarget.objects.filter(project=absorbed).values_list("target_group_id", flat=True)
+        )
+        == absorbed_before["targets"]
+    )
     pair.refresh_from_db()
     assert pair.decision == Decision.MERGE and pair.decision_detail["survivor"] == survivor.pk
     assert AuditEvent.objects.filter(action="overlap.merge", target_id=str(pair.pk)).exists()
@@ -164,7 +211,9 @@ def test_a_merge_loses_nothing(scene, cast, pair):
 def test_a_merge_mixing_projects_the_person_cannot_edit_is_refused_in_thai(scene, cast, pair):
     before = _counts(scene.elders_thf, scene.elders_codi)
     with pytest.raises(PermissionDenied) as err:
-        services.finding_merge(actor=cast.coordinator, finding=pair, survivor_id=scene.elders_thf.pk)
+        services.finding_merge(
+            actor=cast.coordinator, finding=pair, survivor_id=scene.elders_thf.pk
+        )
     assert "รวมโครงการไม่ได้" in str(err.value) and "แก้ไข" in str(err.value)
     assert _counts(scene.elders_thf, scene.elders_codi) == before
     pair.refresh_from_db()
@@ -172,7 +221,9 @@ def test_a_merge_mixing_projects_the_person_cannot_edit_is_refused_in_thai(scene
 
 
 def test_agreeing_who_continues_notes_both_projects(scene, cast, pair):
-    services.finding_agree_continue(actor=cast.coordinator, finding=pair, continues_id=scene.elders_codi.pk)
+    services.finding_agree_continue(
+        actor=cast.coordinator, finding=pair, continues_id=scene.elders_codi.pk
+    )
     pair.refresh_from_db()
     assert pair.state == FindingState.RESOLVED and pair.decision == Decision.CONTINUE
     assert pair.decision_detail == {"continues": scene.elders_codi.pk, "stops": scene.elders_thf.pk}
