@@ -103,3 +103,14 @@ def test_gap_tables_count_what_the_caller_may_see(client, cast, scene):
     assert row["projects"] == 3
     assert client.get("/api/overlaps/gaps/9999").status_code == 404
     assert client.get("/api/overlaps/gaps/40", {"indicator": "nope"}).status_code == 422
+
+
+def test_findings_filter_by_several_states(client, cast, pair):
+    from saan.overlaps.services import finding_dismiss
+
+    finding_dismiss(actor=cast.coordinator, finding=pair, comment="คนละงาน")
+    auth = _auth(cast.coordinator)
+    dismissed = client.get("/api/overlaps/findings", {"state": ["dismissed"]}, **auth).json()
+    assert [f["id"] for f in dismissed] == [pair.pk]
+    both = client.get("/api/overlaps/findings", {"state": ["dismissed", "suggested"]}, **auth)
+    assert pair.pk in {f["id"] for f in both.json()} and len(both.json()) > 1

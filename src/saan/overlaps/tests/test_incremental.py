@@ -108,3 +108,37 @@ def test_removing_dates_closes_the_findings_and_the_check_says_why(scene, cast):
     detection.check_projects([scene.elders_thf.pk])
     f.refresh_from_db()
     assert not f.is_current and f.stale_reason
+
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_many_changed_projects_are_checked_in_a_task_and_an_import_by_an_area_scan(
+    scene, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from saan.overlaps import hooks
+    from saan.overlaps.models import ScanRun
+
+    settings.TASKS = IMMEDIATE
+    ids = [scene.elders_thf.pk, scene.elders_codi.pk, scene.housing.pk]
+    monkeypatch.setattr(hooks, "INLINE_MAX", 1)
+    hooks.projects_changed(ids)  # a task, run at once by the immediate backend
+    assert has_finding(scene.elders_thf, scene.elders_codi)
+    Finding.objects.all().delete()
+    monkeypatch.setattr(hooks, "TASK_MAX", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        hooks.projects_changed(ids)  # an import: a scan of the area the projects share
+    run = ScanRun.objects.get()
+    assert run.area_code == "40" and run.status == "done"
+    assert has_finding(scene.elders_thf, scene.elders_codi)
+
+
+def test_a_failing_check_never_breaks_the_save(scene, cast, monkeypatch, caplog):
+    from saan.overlaps import detection, hooks
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("detector down")
+
+    monkeypatch.setattr(detection, "check_projects", broken)
+    hooks.projects_changed([scene.elders_thf.pk])
+    assert "overlap check failed" in caplog.text
