@@ -136,11 +136,17 @@ def reconcile(
     fresh: list[Finding] = []
     changed: list[Finding] = []
     seen: set[tuple[int, int]] = set()
+    prints: dict[int, str] = {}
+
+    def fingerprint(pid: int) -> str:  # once per project, not once per pair
+        if pid not in prints:
+            prints[pid] = facts_mod.fingerprint(facts_by_id[pid])
+        return prints[pid]
+
     for m in matches:
         a, b = (m.a, m.b) if m.a < m.b else (m.b, m.a)
         seen.add((a, b))
-        fa, fb = facts_by_id[a], facts_by_id[b]
-        fp_a, fp_b = facts_mod.fingerprint(fa), facts_mod.fingerprint(fb)
+        fp_a, fp_b = fingerprint(a), fingerprint(b)
         values = {
             "kind": m.kind if m.kind in FindingKind.values else FindingKind.OVERLAP,
             "score": max(0.0, min(1.0, float(m.score))),
