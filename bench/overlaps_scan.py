@@ -70,7 +70,16 @@ def run(args: argparse.Namespace) -> None:
     )
 
     run_obj = ScanRun.objects.create(area_code="", started_by=context.user)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     full_seconds, run_obj = projects_import.timed(lambda: detection.scan_run(run_obj))
+    if args.profile:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     print(f"full scan counts: {run_obj.counts}")
     assert Finding.objects.count() == run_obj.counts["created"]
 
@@ -160,6 +169,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--projects", type=int, default=50_000, help="projects (default 50000)")
     parser.add_argument("--checks", type=int, default=20, help="single checks to time (20)")
+    parser.add_argument("--profile", action="store_true", help="profile the full scan")
     args = parser.parse_args()
     if args.projects < 1:
         parser.error("--projects must be positive")
