@@ -8,10 +8,12 @@ See docs/overlap-detector.md.
 
 from .calibration import calibration, default_threshold, expected_precision, expected_recall
 from .core import (
+    COMPONENTS,
     CONTINUATION_GAP_DAYS,
     Detector,
     Index,
     Match,
+    Model,
     Prepared,
     candidate_pairs,
     seeded_synonyms,
@@ -22,12 +24,14 @@ from .text import Synonyms, normalise, words
 DEFAULT_THRESHOLD: float = default_threshold()
 
 __all__ = [
+    "COMPONENTS",
     "CONTINUATION_GAP_DAYS",
     "DEFAULT_THRESHOLD",
     "Detector",
     "Facts",
     "Index",
     "Match",
+    "Model",
     "Prepared",
     "Synonyms",
     "calibration",

@@ -19,24 +19,29 @@ def _load() -> dict:
 
 
 def calibration() -> list[dict]:
-    """Rows {threshold, precision, recall}, by increasing threshold."""
-    return [dict(r) for r in _load()["rows"]]
+    """Rows {threshold, precision, recall, raw_precision, tp, fp, fn}, by increasing threshold."""
+    return sorted((dict(r) for r in _load()["rows"]), key=lambda r: r["threshold"])
 
 
 def default_threshold() -> float:
     return float(_load()["default_threshold"])
 
 
+def _row_at(threshold: float) -> dict | None:
+    """The calibrated row with the largest threshold at or below ``threshold``."""
+    rows = [r for r in calibration() if r["threshold"] <= threshold + 1e-9]
+    return rows[-1] if rows else None
+
+
 def expected_precision(threshold: float) -> float | None:
-    """Precision expected at this threshold: that of the nearest calibrated threshold at or
-    below it (a higher threshold is never promised less). None below the table."""
-    best: float | None = None
-    for row in calibration():
-        if row["threshold"] <= threshold + 1e-9 and row["precision"] is not None:
-            best = row["precision"] if best is None else max(best, row["precision"])
-    return best
+    """Share of findings at this threshold expected to be real overlaps, measured on the
+    held-out half of the evaluation set (made non-decreasing: a higher threshold never promises
+    less). None below the lowest calibrated threshold."""
+    row = _row_at(threshold)
+    return None if row is None else float(row["precision"])
 
 
 def expected_recall(threshold: float) -> float | None:
-    rows = [r for r in calibration() if r["threshold"] <= threshold + 1e-9]
-    return rows[-1]["recall"] if rows else None
+    """Share of real overlaps expected to be found at this threshold (same measurement)."""
+    row = _row_at(threshold)
+    return None if row is None else float(row["recall"])

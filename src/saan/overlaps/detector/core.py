@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .facts import Facts, unchecked_reason
@@ -19,8 +19,62 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 #: A continuation starts at most this many days after the earlier project ends.
 CONTINUATION_GAP_DAYS = 45
 
-#: Weights of the score's components (tuned on the tuning half of the evaluation set).
-WEIGHTS: dict[str, float] = {"text": 0.55, "title": 0.2, "themes": 0.1, "targets": 0.15}
+MODEL_FILE = Path(__file__).resolve().parent / "model.json"
+
+#: The score's components, in the order of the model's coefficients.
+COMPONENTS = ("text", "chars", "title", "themes", "targets")
+
+
+@dataclass(frozen=True)
+class Model:
+    """How words are weighted and components combined into the score.
+
+    ``word_idf``/``gram_idf``: inverse document frequencies from a fixed reference corpus (the
+    tuning half of the evaluation set), so a pair's score never changes when unrelated projects
+    are added; a word not in the corpus gets ``default_word_idf`` (it is rare, so it counts
+    much). The score is a logistic regression over :data:`COMPONENTS`, fitted on the tuning half:
+    ``1 / (1 + exp(-(intercept + Σ coef·component)))``.
+    """
+
+    word_idf: dict[str, float]
+    gram_idf: dict[str, float]
+    default_word_idf: float
+    default_gram_idf: float
+    coef: dict[str, float]
+    intercept: float
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> Model:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            word_idf=raw["word_idf"],
+            gram_idf=raw["gram_idf"],
+            default_word_idf=raw["default_word_idf"],
+            default_gram_idf=raw["default_gram_idf"],
+            coef=raw["coef"],
+            intercept=raw["intercept"],
+        )
+
+    @classmethod
+    def untrained(cls) -> Model:
+        """Plain weights (every word 1, equal coefficients), before any fitting."""
+        return cls({}, {}, 1.0, 1.0, {c: 2.0 for c in COMPONENTS}, -3.0)
+
+    def score(self, components: dict[str, float]) -> float:
+        z = self.intercept + sum(self.coef[c] * components.get(c, 0.0) for c in COMPONENTS)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def best_possible(self, components: dict[str, float], missing: Iterable[str]) -> float:
+        """Score if the ``missing`` components (not yet computed) were all 1."""
+        known = {c: v for c, v in components.items()}
+        for c in missing:
+            known[c] = 1.0
+        return self.score(known)
+
+
+@cache
+def default_model() -> Model:
+    return Model.load() if MODEL_FILE.exists() else Model.untrained()
 
 
 @cache
@@ -75,20 +129,55 @@ class Prepared:
 
     facts: Facts
     text_vec: dict[str, float]
+    gram_vec: dict[str, float]
     title_vec: dict[str, float]
+    text_keys: frozenset[str] = frozenset()
+    gram_keys: frozenset[str] = frozenset()
+    title_keys: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls, f: Facts, text: dict[str, float], gram: dict[str, float], title: dict[str, float]
+    ) -> Prepared:
+        return cls(f, text, gram, title, frozenset(text), frozenset(gram), frozenset(title))
 
 
-def _vector(tokens: Sequence[str]) -> dict[str, float]:
-    counts = Counter(tokens)
-    weights = {t: 1.0 + math.log(c) for t, c in counts.items()}
+@lru_cache(maxsize=500_000)
+def _word_grams(word: str, n: int = 3) -> tuple[str, ...]:
+    if len(word) <= n:
+        return (word,)
+    return tuple(word[i : i + n] for i in range(len(word) - n + 1))
+
+
+def grams(tokens: Iterable[str], n: int = 3) -> list[str]:
+    """Character n-grams inside each word (a short word is its own gram)."""
+    out: list[str] = []
+    for w in tokens:
+        out.extend(_word_grams(w, n))
+    return out
+
+
+_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 64)]
+
+
+def _vector(tokens: Sequence[str], idf: dict[str, float], default: float) -> dict[str, float]:
+    """Unit-length TF-IDF vector (log term frequency)."""
+    weights: dict[str, float] = {}
+    get = idf.get
+    for t, c in Counter(tokens).items():
+        weights[t] = (_TF[c] if c < 64 else 1.0 + math.log(c)) * get(t, default)
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {t: w / norm for t, w in weights.items()}
+    inv = 1.0 / norm
+    return {t: w * inv for t, w in weights.items()}
 
 
-def _cosine(x: dict[str, float], y: dict[str, float]) -> float:
-    if len(x) > len(y):
-        x, y = y, x
-    return sum(w * y[t] for t, w in x.items() if t in y)
+def _cosine(
+    x: dict[str, float], y: dict[str, float], xk: frozenset[str], yk: frozenset[str]
+) -> float:
+    common = xk & yk
+    if not common:
+        return 0.0
+    return sum(x[t] * y[t] for t in common)
 
 
 def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
@@ -169,9 +258,11 @@ class Detector:
         self,
         synonyms: Iterable[Sequence[str]] | None = None,
         extra_place_names: Iterable[str] = (),
+        model: Model | None = None,
     ) -> None:
         self.synonyms = Synonyms(seeded_synonyms() if synonyms is None else synonyms)
         self.extra_place_names = tuple(extra_place_names)
+        self.model = model or default_model()
 
     # -- text ---------------------------------------------------------------------------------
     def words(self, f: Facts, which: str = "all") -> list[str]:
@@ -181,9 +272,16 @@ class Detector:
         return words(f.title + " " + f.text, places, self.synonyms)
 
     def prepare(self, f: Facts) -> Prepared:
+        m = self.model
         title = self.words(f, "title")
         body = words(f.text, f.place_names + self.extra_place_names, self.synonyms)
-        return Prepared(f, _vector(title + body), _vector(title))
+        every = title + body
+        return Prepared.of(
+            f,
+            _vector(every, m.word_idf, m.default_word_idf),
+            _vector(grams(every), m.gram_idf, m.default_gram_idf),
+            _vector(title, m.word_idf, m.default_word_idf),
+        )
 
     # -- pairs --------------------------------------------------------------------------------
     def candidate_kind(self, a: Facts, b: Facts) -> str | None:
@@ -198,24 +296,31 @@ class Detector:
             return "continuation"
         return None
 
-    def components(self, pa: Prepared, pb: Prepared) -> dict[str, float]:
+    def components(self, pa: Prepared, pb: Prepared, min_score: float = 0.0) -> dict[str, float]:
+        """The score's components; with ``min_score``, the costly character component is left
+        out (absent) when even its best value could not lift the score to ``min_score``."""
         a, b = pa.facts, pb.facts
-        return {
-            "text": _cosine(pa.text_vec, pb.text_vec),
-            "title": _cosine(pa.title_vec, pb.title_vec),
+        comps = {
             "themes": _jaccard(a.themes, b.themes),
             "targets": _jaccard(a.target_groups, b.target_groups),
+            "text": _cosine(pa.text_vec, pb.text_vec, pa.text_keys, pb.text_keys),
+            "title": _cosine(pa.title_vec, pb.title_vec, pa.title_keys, pb.title_keys),
         }
+        if min_score > 0 and self.model.best_possible(comps, ("chars",)) < min_score:
+            return comps
+        comps["chars"] = _cosine(pa.gram_vec, pb.gram_vec, pa.gram_keys, pb.gram_keys)
+        return comps
 
     def score(self, components: dict[str, float]) -> float:
-        total = sum(WEIGHTS[k] * components.get(k, 0.0) for k in WEIGHTS)
-        return max(0.0, min(1.0, total / sum(WEIGHTS.values())))
+        return self.model.score(components)
 
-    def _match(self, pa: Prepared, pb: Prepared, kind: str) -> Match:
+    def _match(self, pa: Prepared, pb: Prepared, kind: str, min_score: float = 0.0) -> Match | None:
         if pa.facts.id > pb.facts.id:
             pa, pb = pb, pa
         a, b = pa.facts, pb.facts
-        comps = self.components(pa, pb)
+        comps = self.components(pa, pb, min_score)
+        if "chars" not in comps:
+            return None
         start, end, days = _shared_days(a, b)
         shared = sorted(
             set(pa.text_vec) & set(pb.text_vec),
@@ -242,7 +347,9 @@ class Detector:
         kind = self.candidate_kind(a, b)
         if kind is None:
             return None
-        return self._match(self.prepare(a), self.prepare(b), kind)
+        m = self._match(self.prepare(a), self.prepare(b), kind)
+        assert m is not None
+        return m
 
     # -- many ---------------------------------------------------------------------------------
     def index(self, projects: Iterable[Facts]) -> Index:
@@ -254,15 +361,31 @@ class Detector:
     def _check_prepared(
         self, pn: Prepared, index: Index, ids: Iterable[int], min_score: float
     ) -> list[Match]:
+        """Score pn against indexed ids that share a subdistrict with it (the hot loop: both
+        sides are known checkable, so the candidate rule is inlined)."""
         out: list[Match] = []
-        new = pn.facts
+        a = pn.facts
+        a_start, a_end, a_lead = a.start, a.end, a.lead
+        assert a_start is not None and a_end is not None
+        gap = CONTINUATION_GAP_DAYS
+        prepared = index.prepared
         for other_id in ids:
-            po = index.prepared[other_id]
-            kind = self.candidate_kind(new, po.facts)
-            if kind is None:
+            po = prepared[other_id]
+            b = po.facts
+            b_start, b_end = b.start, b.end
+            assert b_start is not None and b_end is not None
+            if a_start <= b_end and b_start <= a_end:
+                kind = "overlap"
+            elif (
+                a_lead is not None
+                and a_lead == b.lead
+                and (1 <= (b_start - a_end).days <= gap or 1 <= (a_start - b_end).days <= gap)
+            ):
+                kind = "continuation"
+            else:
                 continue
-            m = self._match(pn, po, kind)
-            if m.score >= min_score:
+            m = self._match(pn, po, kind, min_score)
+            if m is not None and m.score >= min_score:
                 out.append(m)
         return out
 

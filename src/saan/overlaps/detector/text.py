@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pythainlp.util import Trie
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -22,7 +26,11 @@ _YEAR = re.compile(
     r"|(?:ปีงบประมาณ|ปีงบ\.?)"
     r"|\b25[5-9]\d\b|\b20[1-4]\d\b"
 )
-_PREFIX_WORD = re.compile(rf"{_PREFIX}\s*")
+_PREFIX_WORD = re.compile(r"(?:^|(?<=[\s(]))(?:ตำบล|อำเภอ|จังหวัด|ต\.|อ\.|จ\.)\s*")
+# An abbreviated prefix names a place: "ต.บ้านเป็ด", "อ. เมือง" go whole, even when the project
+# did not list that place (full words like ตำบล are only stripped, since "จังหวัดจัดการตนเอง").
+_ABBREVIATED_PLACE = re.compile(r"(?:^|(?<=[\s(,]))(?:ทั้ง)?(?:ต|อ|จ|ทต|อบต)\.\s?[\u0e00-\u0e7f]+")
+_PREFIX_NAME = re.compile(rf"^{_PREFIX}\s*")
 _PROJECT = re.compile(r"โครงการ|โครงการฯ|ฯ")
 _PUNCT = re.compile(r"[^\w\u0e00-\u0e7f]+|_")
 _SPACES = re.compile(r"\s+")
@@ -30,7 +38,10 @@ _SPACES = re.compile(r"\s+")
 # Words that say nothing about what a project does (on top of PyThaiNLP's stop words).
 _EXTRA_STOP_WORDS = """การ ความ ของ และ ใน ที่ ให้ ได้ เพื่อ โดย กับ จาก ถึง เป็น มี ไป มา แก่ ต่อ ด้วย
     ประจำ ระยะ ดำเนินงาน ดำเนินการ กิจกรรม ปี งบ ประมาณ พื้นที่ หมู่ บ้าน หมู่บ้าน ตำบล อำเภอ
-    จังหวัด ต อ จ ม ร่วม กัน ทั้ง ทุก แต่ละ ราย คน ครั้ง เดือน วัน"""
+    จังหวัด ต อ จ ม ร่วม กัน ทั้ง ทุก แต่ละ ราย คน ครั้ง เดือน วัน สำหรับ ร่วมกับ จัด ทำ
+ส่งเสริม สนับสนุน หนุนเสริม ขับเคลื่อน พัฒนา ยกระดับ เสริมสร้าง เสริม สร้าง ระบบ รูปแบบ
+ติดตาม ประเมินผล ไตรมาส สรุป ถอด บทเรียน สิ้นสุด ภาคี เครือข่าย งบประมาณ บาท ครอบคลุม
+ประชุม คณะทำงาน รายงาน ผู้เข้าร่วม คณะกรรมการ หน่วยงาน ผล ดำเนิน"""
 EXTRA_STOP = frozenset(_EXTRA_STOP_WORDS.split())
 
 
@@ -38,27 +49,50 @@ def thai_digits_to_arabic(text: str) -> str:
     return text.translate(THAI_DIGITS)
 
 
-@lru_cache(maxsize=4096)
-def _place_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    cleaned = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
-    if not cleaned:
-        return None
-    alternatives = "|".join(re.escape(n) for n in cleaned)
-    return re.compile(rf"{_PREFIX}?\s*(?:{alternatives})")
+_NAME_PREFIXES = (
+    "ทั้งตำบล",
+    "ทั้งอำเภอ",
+    "ทั้งจังหวัด",
+    "เทศบาลตำบล",
+    "เทศบาลเมือง",
+    "เทศบาลนคร",
+    "ตำบล",
+    "อำเภอ",
+    "จังหวัด",
+    "แขวง",
+    "เขต",
+    "อบต.",
+    "ทต.",
+    "ทม.",
+    "ต.",
+    "อ.",
+    "จ.",
+)
+
+
+def _remove_places(text: str, names: Iterable[str]) -> str:
+    """Each name, with any prefix before it, becomes a space (longest name first; plain string
+    replacement, no regex per project)."""
+    for name in sorted({strip_place_name_prefix(n) for n in names if n}, key=len, reverse=True):
+        if not name or name not in text:
+            continue
+        for prefix in _NAME_PREFIXES:
+            if prefix in text:
+                text = text.replace(prefix + name, " ").replace(prefix + " " + name, " ")
+        text = text.replace(name, " ")
+    return text
 
 
 def strip_place_name_prefix(name: str) -> str:
     """'ต.บ้านเป็ด' → 'บ้านเป็ด'."""
-    return _PREFIX_WORD.sub("", thai_digits_to_arabic(name).strip(), count=1).strip()
+    return _PREFIX_NAME.sub("", thai_digits_to_arabic(name).strip(), count=1).strip()
 
 
 def normalise(text: str, place_names: Iterable[str] = ()) -> str:
     """Lower-case Arabic-digit text without years, place names, prefixes, โครงการ, punctuation."""
     out = thai_digits_to_arabic(text).lower()
-    names = tuple(sorted({strip_place_name_prefix(n) for n in place_names if n}))
-    pattern = _place_pattern(names)
-    if pattern is not None:
-        out = pattern.sub(" ", out)
+    out = _remove_places(out, place_names)
+    out = _ABBREVIATED_PLACE.sub(" ", out)
     out = _YEAR.sub(" ", out)
     out = _PROJECT.sub(" ", out)
     out = _PREFIX_WORD.sub(" ", out)
@@ -71,49 +105,75 @@ def _stop_words() -> frozenset[str]:
     from pythainlp.corpus import thai_stopwords
 
     # PyThaiNLP's list has some content words that matter here; keep those.
-    keep = {"กลุ่ม", "จัด", "ร่วม", "พัฒนา", "สร้าง", "ส่งเสริม", "ดูแล", "บ้าน", "เด็ก", "ผู้ใหญ่"}
+    keep = {"กลุ่ม", "ดูแล", "บ้าน", "เด็ก", "ผู้ใหญ่"}
     return frozenset(thai_stopwords()) - keep | EXTRA_STOP
 
 
-@lru_cache(maxsize=200_000)
-def _segment(chunk: str) -> tuple[str, ...]:
-    from pythainlp.tokenize import word_tokenize
-
-    return tuple(
-        t for t in word_tokenize(chunk, engine="newmm", keep_whitespace=False) if t.strip()
-    )
-
-
 class Synonyms:
-    """Groups of phrases that mean the same; each group maps to its first phrase (normalised)."""
+    """Groups of phrases that mean the same; each group maps to one canonical word (its first
+    phrase, normalised, without spaces).
+
+    Thai phrases join PyThaiNLP's dictionary, so the segmenter keeps each one as a single word
+    (never splitting a word to match one); phrases with spaces or Latin letters ("care plan")
+    are replaced before segmenting, on word boundaries. Longest phrase first.
+    """
 
     def __init__(self, groups: Iterable[Sequence[str]] = ()) -> None:
         self.canonical: dict[str, str] = {}
         for group in groups:
-            phrases = [normalise(p) for p in group if p and normalise(p)]
+            phrases = [n for n in (normalise(p) for p in group if p) if n]
             if not phrases:
                 continue
             head = self.canonical.get(phrases[0], phrases[0].replace(" ", ""))
             for p in phrases:
                 self.canonical.setdefault(p, head)
-        ordered = sorted(self.canonical, key=len, reverse=True)
-        self.pattern = re.compile("|".join(re.escape(p) for p in ordered)) if ordered else None
+                self.canonical.setdefault(p.replace(" ", ""), head)
+        spaced = sorted(
+            (p for p in self.canonical if " " in p or not _THAI_ONLY.fullmatch(p)),
+            key=len,
+            reverse=True,
+        )
+        self.pattern = (
+            re.compile(
+                r"(?<![\w\u0e00-\u0e7f])(?:" + "|".join(re.escape(p) for p in spaced) + r")(?![\w])"
+            )
+            if spaced
+            else None
+        )
         self.tokens = frozenset(self.canonical.values())
+        self.key = tuple(sorted(self.canonical.items()))
+        self._cache: dict[str, tuple[str, ...]] = {}
 
-    def split(self, text: str) -> list[tuple[str, bool]]:
-        """The text cut at synonym phrases: (canonical token, True) or (plain text, False)."""
+    def replace_phrases(self, text: str) -> str:
         if self.pattern is None:
-            return [(text, False)]
-        parts: list[tuple[str, bool]] = []
-        pos = 0
-        for m in self.pattern.finditer(text):
-            if m.start() > pos:
-                parts.append((text[pos : m.start()], False))
-            parts.append((self.canonical[m.group(0)], True))
-            pos = m.end()
-        if pos < len(text):
-            parts.append((text[pos:], False))
-        return parts
+            return text
+        return self.pattern.sub(lambda m: f" {self.canonical[m.group(0)]} ", text)
+
+    def segment(self, chunk: str) -> tuple[str, ...]:
+        """newmm words of one whitespace-free chunk, synonyms mapped (cached)."""
+        hit = self._cache.get(chunk)
+        if hit is not None:
+            return hit
+        from pythainlp.tokenize import word_tokenize
+
+        if len(self._cache) > 500_000:
+            self._cache.clear()
+        tokens = word_tokenize(chunk, custom_dict=_trie(self.key), engine="newmm")
+        out = tuple(self.canonical.get(t, t) for t in tokens if t.strip())
+        self._cache[chunk] = out
+        return out
+
+
+_THAI_ONLY = re.compile(r"[\u0e00-\u0e7f]+")
+
+
+@lru_cache(maxsize=8)
+def _trie(key: tuple[tuple[str, str], ...]) -> Trie:
+    from pythainlp.corpus import thai_words
+    from pythainlp.util import Trie
+
+    extra = {p for p, _ in key if _THAI_ONLY.fullmatch(p)} | {c for _, c in key}
+    return Trie(set(thai_words()) | extra)
 
 
 _NO_SYNONYMS = Synonyms()
@@ -126,13 +186,12 @@ def words(
     syn = synonyms or _NO_SYNONYMS
     stop = _stop_words()
     out: list[str] = []
-    for part, is_synonym in syn.split(normalise(text, place_names)):
-        if is_synonym:
-            out.append(part)
-            continue
-        for chunk in part.split():
-            for tok in _segment(chunk):
-                if tok in stop or (len(tok) < 2 and not tok.isdigit()) or tok.isdigit():
-                    continue
+    for chunk in syn.replace_phrases(normalise(text, place_names)).split():
+        for tok in syn.segment(chunk):
+            if tok in syn.tokens:
+                out.append(tok)
+            elif tok in stop or len(tok) < 2 or tok.isdigit():
+                continue
+            else:
                 out.append(tok)
     return out
