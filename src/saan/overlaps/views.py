@@ -86,7 +86,11 @@ def findings_page(request: HttpRequest, code: str = "") -> HttpResponse:
     continuations = base.filter(kind=FindingKind.CONTINUATION)
     page_obj = Paginator(overlaps, PAGE_SIZE).get_page(request.GET.get("page"))
     steps = sorted(
-        {float(r["threshold"]) for r in calibration() if r.get("threshold") is not None}
+        {
+            float(r["threshold"])
+            for r in calibration()
+            if r.get("threshold") is not None and float(r["threshold"]) >= detection.FLOOR
+        }
         | {threshold}
     )
     return page(
