@@ -35,14 +35,17 @@ def _pending() -> set[int]:
 
 def projects_changed_on_commit(ids: Iterable[int]) -> None:
     """Queue these projects for a re-check when the current transaction commits."""
+    connection = transaction.get_connection()
+    if not any(entry[1] is _flush for entry in connection.run_on_commit):
+        # No flush waiting: the ids still pending belong to a transaction that rolled back.
+        _local.ids = set()
     _pending().update(ids)
     transaction.on_commit(_flush)
 
 
 def _flush() -> None:
     # Every save registered this callback; the first to run takes all the ids of the commit,
-    # the others find nothing left. Ids of a transaction that rolled back stay pending and are
-    # checked with the next commit: a harmless extra check.
+    # the others find nothing left.
     ids = sorted(_pending())
     _local.ids = set()
     if ids:
