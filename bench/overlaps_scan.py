@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> None:
     full_seconds, run_obj = projects_import.timed(lambda: detection.scan_run(run_obj))
     if args.profile:
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     print(f"full scan counts: {run_obj.counts}")
     assert Finding.objects.count() == run_obj.counts["created"]
 

@@ -133,7 +133,7 @@ def reconcile(
     confirms any more. Runs in the caller's transaction."""
     out = Outcome()
     by_pair = {(f.project_a_id, f.project_b_id): f for f in existing}
-    fresh: list[Finding] = []
+    fresh: list[dict[str, Any]] = []
     changed: list[Finding] = []
     seen: set[tuple[int, int]] = set()
     prints: dict[int, str] = {}
@@ -161,9 +161,13 @@ def reconcile(
         finding = by_pair.get((a, b))
         if finding is None:
             fresh.append(
-                Finding(
-                    project_a_id=a, project_b_id=b, fingerprint_a=fp_a, fingerprint_b=fp_b, **values
-                )
+                {
+                    "project_a_id": a,
+                    "project_b_id": b,
+                    "fingerprint_a": fp_a,
+                    "fingerprint_b": fp_b,
+                    **values,
+                }
             )
             continue
         material = (finding.fingerprint_a, finding.fingerprint_b) != (fp_a, fp_b)
@@ -244,30 +248,58 @@ def reconcile(
     return out
 
 
-def _insert(findings: list[Finding]) -> None:
-    """Insert new findings: PostgreSQL ``COPY`` (``projects.services.insert_rows``), elsewhere
-    one prepared INSERT sent for all rows (``bulk_create`` builds one statement per batch with
-    every value inlined, several times slower at tens of thousands of findings)."""
-    from django.db import connection
+def _insert(rows: list[dict[str, Any]]) -> None:
+    """Insert new findings given as field values: PostgreSQL ``COPY``
+    (``projects.services.insert_rows``), elsewhere one prepared INSERT sent for all rows.
+    ``bulk_create`` builds model instances and prepares every value through the connection
+    proxy, several times slower at tens of thousands of findings."""
+    import json
+
+    from django.db import DEFAULT_DB_ALIAS, connections
 
     from saan.projects.services import insert_rows
 
+    connection = connections[DEFAULT_DB_ALIAS]
     now = timezone.now()
+    defaults: dict[str, Any] = {
+        "state": FindingState.SUGGESTED.value,
+        "is_current": True,
+        "stale_reason": "",
+        "reraised": False,
+        "decision": "",
+        "decision_detail": {},
+        "decided_by_id": None,
+        "decided_at": None,
+        "decision_comment": "",
+        "found_at": now,
+        "updated_at": now,
+    }
     fields = [f for f in Finding._meta.concrete_fields if not f.primary_key]
-    for f in findings:
-        f.found_at = f.updated_at = now
+    columns = [f.attname for f in fields]
+    values = [tuple({**defaults, **row}[c] for c in columns) for row in rows]
     if connection.vendor == "postgresql":
-        columns = [f.attname for f in fields]
-        insert_rows(Finding, columns, [tuple(getattr(o, c) for c in columns) for o in findings])
+        insert_rows(Finding, columns, values)
         return
+    # SQLite: the adaptations Django would make, once per column instead of once per value.
+    convert: list[Any] = []
+    for f in fields:
+        kind = f.get_internal_type()
+        if kind == "JSONField":
+            convert.append(lambda v: None if v is None else json.dumps(v))
+        elif kind == "DateTimeField":
+            convert.append(lambda v: connection.ops.adapt_datetimefield_value(v))
+        elif kind == "DateField":
+            convert.append(lambda v: v.isoformat() if v is not None else None)
+        else:
+            convert.append(None)
     qn = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
         qn(Finding._meta.db_table),
-        ", ".join(qn(f.column) for f in fields),
+        ", ".join(qn(str(f.column)) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
     params = [
-        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in findings
+        [v if c is None else c(v) for v, c in zip(row, convert, strict=True)] for row in values
     ]
     with connection.cursor() as cursor:
         for i in range(0, len(params), 5000):
