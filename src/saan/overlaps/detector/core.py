@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 
 from .facts import Facts, unchecked_reason
-from .text import Synonyms, words
+from .text import Synonyms, normalise, words
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -22,7 +22,7 @@ CONTINUATION_GAP_DAYS = 45
 MODEL_FILE = Path(__file__).resolve().parent / "model.json"
 
 #: The score's components, in the order of the model's coefficients.
-COMPONENTS = ("text", "chars", "title", "themes", "targets")
+COMPONENTS = ("text", "chars", "title", "themes", "targets", "concepts")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Model:
     default_gram_idf: float
     coef: dict[str, float]
     intercept: float
+    people_weight: float = 1.0
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Model:
@@ -53,6 +54,7 @@ class Model:
             default_gram_idf=raw["default_gram_idf"],
             coef=raw["coef"],
             intercept=raw["intercept"],
+            people_weight=raw.get("people_weight", 1.0),
         )
 
     @classmethod
@@ -78,10 +80,18 @@ def default_model() -> Model:
 
 
 @cache
+def _seed() -> dict:
+    return dict(json.loads((DATA / "synonyms.json").read_text(encoding="utf-8")))
+
+
 def seeded_synonyms() -> tuple[tuple[str, ...], ...]:
     """The synonym groups shipped in data/synonyms.json."""
-    raw = json.loads((DATA / "synonyms.json").read_text(encoding="utf-8"))
-    return tuple(tuple(g) for g in raw["groups"])
+    return tuple(tuple(g) for g in _seed()["groups"])
+
+
+def seeded_people_words() -> tuple[str, ...]:
+    """Words that say whom a project serves (data/synonyms.json "people")."""
+    return tuple(_seed()["people"])
 
 
 @dataclass(frozen=True)
@@ -131,15 +141,23 @@ class Prepared:
     text_vec: dict[str, float]
     gram_vec: dict[str, float]
     title_vec: dict[str, float]
+    concepts: frozenset[str] = frozenset()
     text_keys: frozenset[str] = frozenset()
     gram_keys: frozenset[str] = frozenset()
     title_keys: frozenset[str] = frozenset()
 
     @classmethod
     def of(
-        cls, f: Facts, text: dict[str, float], gram: dict[str, float], title: dict[str, float]
+        cls,
+        f: Facts,
+        text: dict[str, float],
+        gram: dict[str, float],
+        title: dict[str, float],
+        concepts: frozenset[str],
     ) -> Prepared:
-        return cls(f, text, gram, title, frozenset(text), frozenset(gram), frozenset(title))
+        return cls(
+            f, text, gram, title, concepts, frozenset(text), frozenset(gram), frozenset(title)
+        )
 
 
 @lru_cache(maxsize=500_000)
@@ -184,6 +202,15 @@ def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
     if not x and not y:
         return 0.0
     return len(x & y) / len(x | y)
+
+
+def _logit(p: float) -> float:
+    """The score's logit for a ``min_score`` (−inf for 0: keep everything)."""
+    if p <= 0:
+        return -math.inf
+    if p >= 1:
+        return math.inf
+    return math.log(p / (1 - p)) - 1e-9
 
 
 def _shared_days(a: Facts, b: Facts) -> tuple[date | None, date | None, int]:
@@ -259,10 +286,27 @@ class Detector:
         synonyms: Iterable[Sequence[str]] | None = None,
         extra_place_names: Iterable[str] = (),
         model: Model | None = None,
+        people_words: Iterable[str] | None = None,
     ) -> None:
         self.synonyms = Synonyms(seeded_synonyms() if synonyms is None else synonyms)
         self.extra_place_names = tuple(extra_place_names)
-        self.model = model or default_model()
+        self.model = m = model or default_model()
+        people = seeded_people_words() if people_words is None else people_words
+        self.people = frozenset(
+            self.synonyms.canonical.get(n, n.replace(" ", ""))
+            for n in (normalise(p) for p in people)
+            if n
+        )
+        coef = [m.coef.get(name, 0.0) for name in COMPONENTS]
+        # intercept, then text, chars, title, themes, targets, concepts (the order used above)
+        self._coef = (m.intercept, *coef)
+        pos = [max(0.0, v) for v in coef]
+        # The most the components not yet computed can add: text+title+chars, then chars.
+        self._rest = (pos[0] + pos[1] + pos[2], pos[1])
+        # Words naming whom a project serves count less than what it does.
+        self._word_idf = dict(m.word_idf)
+        for w in self.people:
+            self._word_idf[w] = m.word_idf.get(w, m.default_word_idf) * m.people_weight
 
     # -- text ---------------------------------------------------------------------------------
     def words(self, f: Facts, which: str = "all") -> list[str]:
@@ -276,11 +320,14 @@ class Detector:
         title = self.words(f, "title")
         body = words(f.text, f.place_names + self.extra_place_names, self.synonyms)
         every = title + body
+        people = self.people
+        doing = [w for w in every if w not in people] if m.people_weight < 1 else every
         return Prepared.of(
             f,
-            _vector(every, m.word_idf, m.default_word_idf),
-            _vector(grams(every), m.gram_idf, m.default_gram_idf),
-            _vector(title, m.word_idf, m.default_word_idf),
+            _vector(every, self._word_idf, m.default_word_idf),
+            _vector(grams(doing), m.gram_idf, m.default_gram_idf),
+            _vector(title, self._word_idf, m.default_word_idf),
+            frozenset(w for w in every if w in self.synonyms.tokens and w not in people),
         )
 
     # -- pairs --------------------------------------------------------------------------------
@@ -297,35 +344,70 @@ class Detector:
         return None
 
     def components(self, pa: Prepared, pb: Prepared, min_score: float = 0.0) -> dict[str, float]:
-        """The score's components; with ``min_score``, the costly character component is left
-        out (absent) when even its best value could not lift the score to ``min_score``."""
-        a, b = pa.facts, pb.facts
-        comps = {
-            "themes": _jaccard(a.themes, b.themes),
-            "targets": _jaccard(a.target_groups, b.target_groups),
-            "text": _cosine(pa.text_vec, pb.text_vec, pa.text_keys, pb.text_keys),
-            "title": _cosine(pa.title_vec, pb.title_vec, pa.title_keys, pb.title_keys),
-        }
-        if min_score > 0 and self.model.best_possible(comps, ("chars",)) < min_score:
-            return comps
-        comps["chars"] = _cosine(pa.gram_vec, pb.gram_vec, pa.gram_keys, pb.gram_keys)
+        """The score's components (all of them; ``min_score`` is accepted for compatibility)."""
+        comps = self._components(pa, pb, -math.inf)
+        assert comps is not None
         return comps
+
+    def _components(self, pa: Prepared, pb: Prepared, min_z: float) -> dict[str, float] | None:
+        """Components cheapest first, giving up (None) as soon as even the best values of the
+        ones not yet computed could not bring the score's logit up to ``min_z``."""
+        c = self._coef
+        a, b = pa.facts, pb.facts
+        x, y = a.themes, b.themes
+        themes = len(x & y) / len(x | y) if x and y else 0.0
+        x, y = a.target_groups, b.target_groups
+        targets = len(x & y) / len(x | y) if x and y else 0.0
+        x, y = pa.concepts, pb.concepts
+        concepts = len(x & y) / len(x | y) if x and y else 0.0
+        z = c[0] + c[4] * themes + c[5] * targets + c[6] * concepts
+        if z + self._rest[0] < min_z:  # text, title and chars all perfect would not do
+            return None
+        common = pa.text_keys & pb.text_keys
+        if common:
+            tv, uv = pa.text_vec, pb.text_vec
+            text = sum([tv[t] * uv[t] for t in common])
+            common = pa.title_keys & pb.title_keys
+            tv, uv = pa.title_vec, pb.title_vec
+            title = sum([tv[t] * uv[t] for t in common]) if common else 0.0
+        else:  # the title's words are among the text's
+            text = title = 0.0
+        z += c[1] * text + c[3] * title
+        if z + self._rest[1] < min_z:  # chars perfect would not do
+            return None
+        common = pa.gram_keys & pb.gram_keys
+        tv, uv = pa.gram_vec, pb.gram_vec
+        chars = sum([tv[t] * uv[t] for t in common]) if common else 0.0
+        return {
+            "text": text,
+            "chars": chars,
+            "title": title,
+            "themes": themes,
+            "targets": targets,
+            "concepts": concepts,
+        }
 
     def score(self, components: dict[str, float]) -> float:
         return self.model.score(components)
 
-    def _match(self, pa: Prepared, pb: Prepared, kind: str, min_score: float = 0.0) -> Match | None:
+    def _match(
+        self,
+        pa: Prepared,
+        pb: Prepared,
+        kind: str,
+        min_score: float = 0.0,
+        comps: dict[str, float] | None = None,
+    ) -> Match | None:
+        if comps is None:
+            comps = self._components(pa, pb, _logit(min_score))
+            if comps is None:
+                return None
         if pa.facts.id > pb.facts.id:
             pa, pb = pb, pa
         a, b = pa.facts, pb.facts
-        comps = self.components(pa, pb, min_score)
-        if "chars" not in comps:
-            return None
         start, end, days = _shared_days(a, b)
-        shared = sorted(
-            set(pa.text_vec) & set(pb.text_vec),
-            key=lambda t: (-(pa.text_vec[t] + pb.text_vec[t]), t),
-        )
+        tv, uv = pa.text_vec, pb.text_vec
+        shared = sorted(pa.text_keys & pb.text_keys, key=lambda t: (-(tv[t] + uv[t]), t))
         return Match(
             a=a.id,
             b=b.id,
@@ -369,6 +451,8 @@ class Detector:
         assert a_start is not None and a_end is not None
         gap = CONTINUATION_GAP_DAYS
         prepared = index.prepared
+        components = self._components
+        min_z = _logit(min_score)
         for other_id in ids:
             po = prepared[other_id]
             b = po.facts
@@ -384,7 +468,10 @@ class Detector:
                 kind = "continuation"
             else:
                 continue
-            m = self._match(pn, po, kind, min_score)
+            comps = components(pn, po, min_z)
+            if comps is None:
+                continue
+            m = self._match(pn, po, kind, comps=comps)
             if m is not None and m.score >= min_score:
                 out.append(m)
         return out
@@ -423,24 +510,41 @@ class Detector:
         return out
 
 
+def _candidates(
+    a: Facts, ids: Iterable[int], facts: Callable[[int], Facts]
+) -> Iterator[tuple[Facts, str]]:
+    """The candidate rule for ``a`` against projects already known to share a subdistrict with
+    it and to be checkable: (other, "overlap" | "continuation"). The hot loop of every scan."""
+    a_start, a_end, a_lead = a.start, a.end, a.lead
+    assert a_start is not None and a_end is not None
+    gap = CONTINUATION_GAP_DAYS
+    for other_id in ids:
+        b = facts(other_id)
+        b_start, b_end = b.start, b.end
+        assert b_start is not None and b_end is not None
+        if a_start <= b_end and b_start <= a_end:
+            yield b, "overlap"
+        elif (
+            a_lead is not None
+            and a_lead == b.lead
+            and (1 <= (b_start - a_end).days <= gap or 1 <= (a_start - b_end).days <= gap)
+        ):
+            yield b, "continuation"
+
+
 def candidate_pairs(projects: Sequence[Facts]) -> list[tuple[int, int, str]]:
-    """The candidate step alone (places, dates, lead): (a, b, kind) with a < b."""
-    det = Detector(synonyms=())
-    by_sub: dict[str, list[Facts]] = {}
-    for f in projects:
-        if unchecked_reason(f) is None:
-            for code in f.subdistricts:
-                by_sub.setdefault(code, []).append(f)
-    seen: set[tuple[int, int]] = set()
+    """The candidate step alone (places, dates, lead), done as :meth:`Detector.scan` does it:
+    (a, b, kind) with a < b."""
+    checkable = {f.id: f for f in projects if unchecked_reason(f) is None}
+    by_sub: dict[str, set[int]] = {}
+    for f in checkable.values():
+        for code in f.subdistricts:
+            by_sub.setdefault(code, set()).add(f.id)
     out: list[tuple[int, int, str]] = []
-    for group in by_sub.values():
-        for i, x in enumerate(group):
-            for y in group[i + 1 :]:
-                key = (x.id, y.id) if x.id < y.id else (y.id, x.id)
-                if key in seen:
-                    continue
-                seen.add(key)
-                kind = det.candidate_kind(x, y)
-                if kind:
-                    out.append((key[0], key[1], kind))
+    for f in checkable.values():
+        ids: set[int] = set()
+        for code in f.subdistricts:
+            ids.update(by_sub[code])
+        later = [i for i in ids if i > f.id]
+        out.extend((f.id, b.id, kind) for b, kind in _candidates(f, later, checkable.__getitem__))
     return out

@@ -83,6 +83,7 @@ def _remove_places(text: str, names: Iterable[str]) -> str:
     return text
 
 
+@lru_cache(maxsize=100_000)
 def strip_place_name_prefix(name: str) -> str:
     """'ต.บ้านเป็ด' → 'บ้านเป็ด'."""
     return _PREFIX_NAME.sub("", thai_digits_to_arabic(name).strip(), count=1).strip()
@@ -133,21 +134,25 @@ class Synonyms:
             key=len,
             reverse=True,
         )
-        self.pattern = (
-            re.compile(
-                r"(?<![\w\u0e00-\u0e7f])(?:" + "|".join(re.escape(p) for p in spaced) + r")(?![\w])"
-            )
-            if spaced
-            else None
-        )
+        self.spaced = tuple(spaced)
+        self.pattern = re.compile("|".join(_bounded(p) for p in spaced)) if spaced else None
+        self._patterns: dict[tuple[str, ...], re.Pattern[str]] = {}
         self.tokens = frozenset(self.canonical.values())
         self.key = tuple(sorted(self.canonical.items()))
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def replace_phrases(self, text: str) -> str:
-        if self.pattern is None:
+        # Only the phrases that occur (a plain substring test each) go into the pattern: one
+        # alternation of every phrase, tried at every position, is slow on long texts.
+        present = tuple(p for p in self.spaced if p in text)
+        if not present:
             return text
-        return self.pattern.sub(lambda m: f" {self.canonical[m.group(0)]} ", text)
+        pattern = self._patterns.get(present)
+        if pattern is None:
+            pattern = re.compile("|".join(_bounded(p) for p in present))
+            if len(self._patterns) < 10_000:
+                self._patterns[present] = pattern
+        return pattern.sub(lambda m: f" {self.canonical[m.group(0)]} ", text)
 
     def segment(self, chunk: str) -> tuple[str, ...]:
         """newmm words of one whitespace-free chunk, synonyms mapped (cached)."""
@@ -165,6 +170,18 @@ class Synonyms:
 
 
 _THAI_ONLY = re.compile(r"[\u0e00-\u0e7f]+")
+_LATIN_OR_DIGIT = re.compile(r"[a-z0-9]")
+
+
+def _bounded(phrase: str) -> str:
+    """A phrase's pattern: Latin or digit ends must not run into a longer Latin word ("cm"
+    inside "cms"); Thai ends need no boundary (Thai is written without spaces)."""
+    out = re.escape(phrase)
+    if _LATIN_OR_DIGIT.match(phrase[0]):
+        out = r"(?<![a-z0-9])" + out
+    if _LATIN_OR_DIGIT.match(phrase[-1]):
+        out += r"(?![a-z0-9])"
+    return out
 
 
 @lru_cache(maxsize=8)
