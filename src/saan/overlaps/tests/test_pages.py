@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.db import models
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -25,14 +26,23 @@ def test_the_coordinator_sees_a_ranked_explained_list_with_continuations_apart(c
 
 
 def test_the_threshold_filters_and_an_htmx_request_gets_only_the_list(client, cast, scene):
+    from saan.overlaps.models import Finding
+
     scan("40")
     client.force_login(cast.coordinator)
-    response = client.get(
-        reverse("overlaps:area", args=["40"]), {"min": "0.99"}, HTTP_HX_REQUEST="true"
-    )
-    html = response.content.decode()
-    assert "<html" not in html and scene.elders_codi.title not in html
-    assert "ไม่พบข้อสังเกต" in html
+    low = finding(scene.elders_thf, scene.elders_codi).score
+    for threshold in (round(low - 0.01, 2), round(low + 0.01, 2)):
+        response = client.get(
+            reverse("overlaps:area", args=["40"]), {"min": threshold}, HTTP_HX_REQUEST="true"
+        )
+        html = response.content.decode()
+        assert "<html" not in html
+        expected = Finding.objects.filter(kind="overlap", score__gte=threshold).count()
+        assert f'<span class="badge">{expected}</span>' in html
+        codi = Finding.objects.filter(kind="overlap", score__gte=threshold).filter(
+            models.Q(project_a=scene.elders_codi) | models.Q(project_b=scene.elders_codi)
+        )
+        assert (scene.elders_codi.title in html) == codi.exists()
 
 
 def test_someone_without_a_role_sees_no_findings_and_a_finding_page_is_404(client, cast, scene):
