@@ -2,7 +2,8 @@
 and forums): the seeded synonym list, one full scan of the demo register (which holds overlaps
 planted on purpose, e.g. ต.บ้านเป็ด 400115), and two decisions taken by ขอนแก่น's coordinator so
 a new user sees both states: the bedridden-elders pair of ต.บ้านเป็ด (fiscal year 2568)
-confirmed and linked as joint work, and one other pair dismissed as different work. Gaps need
+confirmed and linked as joint work, and secure housing versus land titles in ต.บ้านหว้า
+dismissed as different work for the same people. Gaps need
 nothing seeded: they read the register and the indicator demo.
 
 Idempotent: running it again scans nothing new and decides nothing twice.
@@ -22,6 +23,11 @@ from saan.projects.models import OrgRole, Project
 LINKED_TITLES = (
     "ส่งเสริมการดูแลผู้สูงวัยที่มีภาวะพึ่งพิงที่บ้าน ต.บ้านเป็ด",
     "โครงการดูแลผู้สูงอายุติดเตียงระยะยาว ตำบลบ้านเป็ด ปีงบ 2568",
+)
+# Same place, same people, different work: secure housing versus land titles.
+DISMISSED_TITLES = (
+    "บ้านมั่นคงชนบท ตำบลบ้านหว้า",
+    "จัดการที่ดินทำกินและโฉนดชุมชน ตำบลบ้านหว้า",
 )
 
 
@@ -55,23 +61,23 @@ def load_overlaps_demo(actor: Any) -> dict[str, int]:
                 role_of_b_in_a=OrgRole.PARTNER,
                 comment="ให้ทั้งสองหน่วยงานวางแผนเยี่ยมบ้านร่วมกัน ไม่ให้เยี่ยมซ้ำบ้านเดียวกัน",
             )
-        other = (
-            Finding.objects.filter(
-                state=FindingState.SUGGESTED,
-                kind=FindingKind.OVERLAP,
-                is_current=True,
-                area_code__startswith="40",
+        other = _pair(DISMISSED_TITLES)
+        reason = "คนละงานกัน: บ้านมั่นคงสร้างและซ่อมที่อยู่อาศัย อีกโครงการจัดการที่ดินทำกินและโฉนดชุมชน"
+        if other is None or other.state != FindingState.SUGGESTED:
+            other = (
+                Finding.objects.filter(
+                    state=FindingState.SUGGESTED,
+                    kind=FindingKind.OVERLAP,
+                    is_current=True,
+                    area_code__startswith="40",
+                )
+                .exclude(Q(pk=linked.pk) if linked is not None else Q(pk__in=[]))
+                .order_by("score", "pk")
+                .first()
             )
-            .exclude(Q(pk=linked.pk) if linked is not None else Q(pk__in=[]))
-            .order_by("score", "pk")
-            .first()
-        )
+            reason = "ที่ประชุมคณะทำงานเห็นว่าเป็นคนละงานกัน"
         if other is not None:
-            services.finding_dismiss(
-                actor=coordinator,
-                finding=other,
-                comment="คนละกิจกรรมกัน: โครงการหนึ่งสำรวจข้อมูล อีกโครงการลงมือช่วยเหลือ",
-            )
+            services.finding_dismiss(actor=coordinator, finding=other, comment=reason)
     return {
         "findings": Finding.objects.count(),
         "decided": Finding.objects.filter(decided_by__isnull=False).count(),
