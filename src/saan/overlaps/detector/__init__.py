@@ -10,6 +10,8 @@ from .calibration import calibration, default_threshold, expected_precision, exp
 from .core import (
     COMPONENTS,
     CONTINUATION_GAP_DAYS,
+    REASONS_EN,
+    REASONS_TH,
     Detector,
     Index,
     Match,
@@ -27,6 +29,8 @@ __all__ = [
     "COMPONENTS",
     "CONTINUATION_GAP_DAYS",
     "DEFAULT_THRESHOLD",
+    "REASONS_EN",
+    "REASONS_TH",
     "Detector",
     "Facts",
     "Index",

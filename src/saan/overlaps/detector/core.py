@@ -94,6 +94,29 @@ def seeded_people_words() -> tuple[str, ...]:
     return tuple(_seed()["people"])
 
 
+#: The sentences of :meth:`Match.reasons_th`, by key.
+REASONS_TH: dict[str, str] = {
+    "shared_subdistricts": "ทำงานในตำบลเดียวกัน {n} ตำบล",
+    "continuation": "องค์กรเดียวกันทำต่อเนื่องจากปีก่อน (เริ่มหลังโครงการเดิมสิ้นสุดไม่นาน)",
+    "shared_days": "ช่วงเวลาทับซ้อนกัน {n} วัน",
+    "same_organisation": "องค์กรหลักเดียวกัน",
+    "shared_words": "คำที่ตรงกัน: {words}",
+    "shared_target_groups": "กลุ่มเป้าหมายเดียวกัน {n} กลุ่ม",
+    "shared_themes": "ประเด็นงานเดียวกัน {n} ประเด็น",
+    "score": "คะแนนความเหมือนของเป้าหมายงาน {percent}%",
+}
+REASONS_EN: dict[str, str] = {
+    "shared_subdistricts": "Works in the same subdistricts: {n}",
+    "continuation": "The same organisation continues its earlier work (starts soon after it ended)",
+    "shared_days": "The periods overlap by {n} days",
+    "same_organisation": "The same lead organisation",
+    "shared_words": "Matching words: {words}",
+    "shared_target_groups": "The same target groups: {n}",
+    "shared_themes": "The same themes: {n}",
+    "score": "Same-purpose score {percent}%",
+}
+
+
 @dataclass(frozen=True)
 class Match:
     """Two projects that may be the same work (kind "overlap") or one continuing the other."""
@@ -112,25 +135,34 @@ class Match:
     shared_target_groups: frozenset[str]
     components: dict[str, float] = field(default_factory=dict)
 
+    def reasons(self) -> list[tuple[str, dict[str, object]]]:
+        """The explanation as (key, values), for an app that renders it in another language:
+        keys are those of :data:`REASONS_TH` (and :data:`REASONS_EN`)."""
+        out: list[tuple[str, dict[str, object]]] = [
+            ("shared_subdistricts", {"n": len(self.shared_subdistricts)})
+        ]
+        if self.kind == "continuation":
+            out.append(("continuation", {}))
+        elif self.shared_days:
+            out.append(("shared_days", {"n": self.shared_days}))
+        if self.same_organisation and self.kind != "continuation":
+            out.append(("same_organisation", {}))
+        if self.shared_words:
+            out.append(("shared_words", {"words": ", ".join(self.shared_words[:8])}))
+        if self.shared_target_groups:
+            out.append(("shared_target_groups", {"n": len(self.shared_target_groups)}))
+        if self.shared_themes:
+            out.append(("shared_themes", {"n": len(self.shared_themes)}))
+        out.append(("score", {"percent": round(self.score * 100)}))
+        return out
+
     def reasons_th(self) -> list[str]:
         """Short Thai sentences explaining the finding."""
-        out: list[str] = []
-        n = len(self.shared_subdistricts)
-        out.append(f"ทำงานในตำบลเดียวกัน {n} ตำบล")
-        if self.kind == "continuation":
-            out.append("องค์กรเดียวกันทำต่อเนื่องจากปีก่อน (เริ่มหลังโครงการเดิมสิ้นสุดไม่นาน)")
-        elif self.shared_days:
-            out.append(f"ช่วงเวลาทับซ้อนกัน {self.shared_days} วัน")
-        if self.same_organisation and self.kind != "continuation":
-            out.append("องค์กรหลักเดียวกัน")
-        if self.shared_words:
-            out.append("คำที่ตรงกัน: " + ", ".join(self.shared_words[:8]))
-        if self.shared_target_groups:
-            out.append(f"กลุ่มเป้าหมายเดียวกัน {len(self.shared_target_groups)} กลุ่ม")
-        if self.shared_themes:
-            out.append(f"ประเด็นงานเดียวกัน {len(self.shared_themes)} ประเด็น")
-        out.append(f"คะแนนความเหมือนของเป้าหมายงาน {round(self.score * 100)}%")
-        return out
+        return [REASONS_TH[key].format(**values) for key, values in self.reasons()]
+
+    def reasons_en(self) -> list[str]:
+        """The same in English."""
+        return [REASONS_EN[key].format(**values) for key, values in self.reasons()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,9 +390,12 @@ class Detector:
         themes = len(x & y) / len(x | y) if x and y else 0.0
         x, y = a.target_groups, b.target_groups
         targets = len(x & y) / len(x | y) if x and y else 0.0
+        z = c[0] + c[4] * themes + c[5] * targets
         x, y = pa.concepts, pb.concepts
-        concepts = len(x & y) / len(x | y) if x and y else 0.0
-        z = c[0] + c[4] * themes + c[5] * targets + c[6] * concepts
+        concepts = -1.0
+        if c[6]:  # weight 0 in the shipped model: then only computed for the pairs kept
+            concepts = len(x & y) / len(x | y) if x and y else 0.0
+            z += c[6] * concepts
         if z + self._rest[0] < min_z:  # text, title and chars all perfect would not do
             return None
         common = pa.text_keys & pb.text_keys
@@ -378,6 +413,8 @@ class Detector:
         common = pa.gram_keys & pb.gram_keys
         tv, uv = pa.gram_vec, pb.gram_vec
         chars = sum([tv[t] * uv[t] for t in common]) if common else 0.0
+        if concepts < 0:
+            concepts = len(x & y) / len(x | y) if x and y else 0.0
         return {
             "text": text,
             "chars": chars,
