@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from saan.audit.models import AuditEvent
 from saan.forums.queries import HISTORY_RULES as forum_history_rules
+from saan.overlaps.queries import HISTORY_RULES as overlap_history_rules
 from saan.partners import permissions
 from saan.plans.queries import HISTORY_RULES as plan_history_rules
 
@@ -62,6 +63,7 @@ HISTORY_RULES: dict[str, Callable[[Any, str], bool]] = {
     "projects.project": _project_visible,
     **forum_history_rules,
     **plan_history_rules,
+    **overlap_history_rules,
 }
 
 

@@ -259,6 +259,13 @@ def _with_lead(data: ProjectData) -> ProjectData:
     return data
 
 
+def _overlaps_changed(ids: list[int]) -> None:
+    """Once the change commits, let ``saan.overlaps`` re-check these projects for overlaps."""
+    from saan.overlaps.hooks import projects_changed_on_commit
+
+    projects_changed_on_commit(ids)
+
+
 @transaction.atomic
 def project_create(*, actor: Any, data: ProjectData) -> Project:
     data = _with_lead(data)
@@ -282,6 +289,7 @@ def project_create(*, actor: Any, data: ProjectData) -> Project:
         after=data_snapshot(data),
         area_code=_audit_area(data),
     )
+    _overlaps_changed([project.pk])
     return project
 
 
@@ -328,6 +336,7 @@ def project_update(
         after={**after, "version": current.version},
         area_code=_audit_area(data),
     )
+    _overlaps_changed([current.pk])
     return current
 
 
@@ -346,6 +355,60 @@ def project_delete(*, actor: Any, project: Project) -> None:
     )
     current.delete()
     summary.refresh(summary.reach_codes(data.area_codes))
+
+
+@transaction.atomic
+def project_roles_add(
+    *, actor: Any, project: Project, roles: list[tuple[int, str]], note: str = ""
+) -> Project:
+    """Add organisations' roles to a project and change nothing else: joint work agreed by the
+    area's working group (``saan.overlaps`` links two projects this way). The project's editors
+    may, and so may a coordinator of every area the project works in: the working group
+    decides joint work, though coordinators otherwise only annotate other organisations' work.
+    Audited and versioned like ``project_update``."""
+    from saan.partners import permissions
+
+    current = Project.objects.select_for_update().filter(pk=project.pk).first()
+    if current is None:
+        raise PermissionDenied(_("คุณไม่มีสิทธิ์แก้ไขโครงการนี้"))
+    data = project_data(current)
+    allowed = queries.editable_by(actor).filter(pk=current.pk).exists() or (
+        bool(data.area_codes) and all(permissions.coordinates(actor, c) for c in data.area_codes)
+    )
+    if not allowed:
+        raise PermissionDenied(_("คุณไม่มีสิทธิ์เพิ่มองค์กรร่วมในโครงการนี้"))
+    known = set(
+        Organisation.objects.filter(pk__in=[o for o, _r in roles]).values_list("pk", flat=True)
+    )
+    for org_id, role in roles:
+        if org_id not in known or role not in OrgRole.values:
+            raise ValidationError({"roles": [_("องค์กรหรือบทบาทไม่ถูกต้อง")]})
+    before = data_snapshot(data)
+    data.roles = sorted(set(data.roles) | set(roles))
+    after = data_snapshot(data)
+    if before == after:
+        return current
+    ProjectOrganisation.objects.bulk_create(
+        [
+            ProjectOrganisation(project=current, organisation_id=o, role=r)
+            for o, r in sorted(set(roles))
+            if [o, r] not in before["roles"]
+        ]
+    )
+    current.version += 1
+    current.save(update_fields=["version", "updated_at"])
+    record(
+        actor=actor,
+        action="project.update",
+        target=current,
+        before={**before, "version": current.version - 1},
+        after={**after, "version": current.version},
+        area_code=_audit_area(data),
+        note=note[:500],
+    )
+    summary.refresh(summary.reach_codes(data.area_codes))
+    _overlaps_changed([current.pk])
+    return current
 
 
 @transaction.atomic
@@ -950,4 +1013,5 @@ def project_bulk_save(
     for p, d in changed:
         touched += before_all[p.pk].area_codes + d.area_codes
     summary.refresh(summary.reach_codes(touched))
+    _overlaps_changed([*ids, *updated])
     return BulkSaved(created=ids, updated=updated)

@@ -562,6 +562,9 @@ def _save(request: HttpRequest, user: Any, project: Project | None) -> HttpRespo
         bundle.apply_errors(exc)
         return _project_form_page(request, project, bundle)
     messages.success(request, _("บันทึกโครงการแล้ว") if project is None else _("บันทึกการแก้ไขแล้ว"))
+    from saan.overlaps.hooks import joint_work_from_form
+
+    joint_work_from_form(request, saved)
     return redirect(saved)
 
 
