@@ -196,3 +196,20 @@ def test_switching_to_english_and_back(page: Any) -> None:
     expect(page).to_have_url(re.compile(r"/areas/40/$"))
     expect(page.locator("html")).to_have_attribute("lang", "th")
     expect(_heading(page)).to_contain_text("จ.ขอนแก่น")
+
+
+def test_the_menu_folds_behind_one_button_on_a_phone(phone: Any, page: Any) -> None:
+    """A phone shows one menu button instead of rows of links; pressing it opens the menu."""
+    phone.goto("/areas/40/")
+    menu = phone.get_by_role("navigation", name="เมนูหลัก")
+    button = phone.get_by_role("button", name="เมนู")
+    expect(menu).to_be_hidden()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    menu.get_by_role("link", name="ทะเบียนงาน").click()
+    expect(phone).to_have_url(re.compile(r"/projects/$"))
+    # A wide screen shows the links themselves and no button.
+    page.goto("/areas/40/")
+    expect(page.get_by_role("navigation", name="เมนูหลัก")).to_be_visible()
+    expect(page.get_by_role("button", name="เมนู")).to_be_hidden()

@@ -284,7 +284,7 @@ def _in_english(client: Any) -> None:
 
 
 def _mainnav(page: str) -> str:
-    match = re.search(r'<nav class="mainnav".*?</nav>', page, re.S)
+    match = re.search(r'<nav [^>]*class="mainnav".*?</nav>', page, re.S)
     assert match, 'no <nav class="mainnav"> on the page'
     return match.group(0)
 
