@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import translation
@@ -53,6 +53,14 @@ def baht(value: Decimal | int | float | None) -> str:
         return "–"
     text = thai.format_baht(value, unit=False)
     return f"{text} บาท" if _thai_ui() else f"{text} baht"
+
+
+@register.filter
+def baht_whole(value: Decimal | int | float | None) -> str:
+    """An estimate in whole baht (e.g. a district-wide budget spread over its subdistricts)."""
+    if value is None or value == "":
+        return "–"
+    return baht(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 @register.filter

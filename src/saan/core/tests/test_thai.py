@@ -120,5 +120,14 @@ class TestTemplateFilters:
             assert self.render("{{ d|thai_date }}", d=day) == "2 May 2025"
             assert self.render("{{ n|baht }}", n=Decimal("80000")) == "80,000 baht"
 
+    def test_estimates_in_whole_baht(self):
+        with translation.override("th"):
+            assert (
+                self.render("{% load thai %}{{ n|baht_whole }}", n=Decimal("23694999.95"))
+                == "23,695,000 บาท"
+            )
+            assert self.render("{% load thai %}{{ n|baht_whole }}", n=None) == "–"
+            assert self.render("{% load thai %}{{ n|baht }}", n=Decimal("1.50")) == "1.50 บาท"
+
     def test_fiscal_year_filter(self):
         assert self.render("{{ d|fiscal_year }}", d=dt.date(2024, 10, 1)) == "2568"
