@@ -82,8 +82,13 @@ def findings_page(request: HttpRequest, code: str = "") -> HttpResponse:
     base = queries.findings(
         user, area_code=code, fiscal_year=fy, states=states, min_score=threshold
     )
-    overlaps = base.filter(kind=FindingKind.OVERLAP)
+    # Different organisations doing the same work is what the working group decides on; the same
+    # organisation's look-alike projects (usually a record entered twice) are listed apart.
+    overlaps = base.filter(kind=FindingKind.OVERLAP, same_organisation=False)
+    duplicates = base.filter(kind=FindingKind.OVERLAP, same_organisation=True)
     continuations = base.filter(kind=FindingKind.CONTINUATION)
+    query = request.GET.copy()
+    query.pop("page", None)
     page_obj = Paginator(overlaps, PAGE_SIZE).get_page(request.GET.get("page"))
     steps = sorted(
         {
@@ -107,12 +112,14 @@ def findings_page(request: HttpRequest, code: str = "") -> HttpResponse:
             "steps": [(t, _precision_label(t)) for t in steps],
             "page_obj": page_obj,
             "count": overlaps.count(),
+            "duplicates": list(duplicates[:50]),
+            "duplicate_count": duplicates.count(),
             "continuations": list(continuations[:50]),
             "continuation_count": continuations.count(),
             "can_scan": queries.can_scan(user, code),
             "runs": list(queries.runs_for(user, code)[:3]),
             "can_edit_synonyms": queries.can_edit_synonyms(user),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
         partial="overlaps/_findings_list.html",
     )

@@ -25,6 +25,34 @@ def test_the_coordinator_sees_a_ranked_explained_list_with_continuations_apart(c
     assert "ระยะที่ 2" not in listed and "ระยะที่ 2" in continuations
 
 
+def test_the_same_organisations_look_alikes_are_listed_apart_as_possible_duplicates(
+    client, cast, scene
+):
+    from saan.overlaps.tests.conftest import data
+    from saan.projects.services import project_create
+
+    twin = project_create(
+        actor=cast.admin,
+        data=data(
+            title="ส่งเสริมการดูแลผู้สูงวัยที่มีภาวะพึ่งพิงที่บ้าน ตำบลบ้านเป็ด (บันทึกซ้ำ)",
+            summary="อาสาสมัครบริบาลเยี่ยมบ้านผู้สูงอายุที่มีภาวะพึ่งพิงสัปดาห์ละครั้ง พร้อมอบรมญาติ",
+        ),
+    )
+    scan("40")
+    pair = finding(scene.elders_thf, twin)
+    assert pair.kind == "overlap" and pair.same_organisation
+    client.force_login(cast.coordinator)
+    html = client.get(reverse("overlaps:area", args=["40"])).content.decode()
+    listed, rest = html.split("อาจบันทึกซ้ำในองค์กรเดียวกัน", 1)
+    duplicates, _continuations = rest.split("งานต่อเนื่องขององค์กรเดียวกัน", 1)
+    url = f'href="{pair.get_absolute_url()}"'
+    assert url not in listed and url in duplicates
+    # The twin's overlap with another organisation's project stays in the main list.
+    other = finding(twin, scene.elders_codi)
+    assert not other.same_organisation
+    assert f'href="{other.get_absolute_url()}"' in listed
+
+
 def test_the_threshold_filters_and_an_htmx_request_gets_only_the_list(client, cast, scene):
     from saan.overlaps.models import Finding
 
@@ -37,7 +65,9 @@ def test_the_threshold_filters_and_an_htmx_request_gets_only_the_list(client, ca
         )
         html = response.content.decode()
         assert "<html" not in html
-        expected = Finding.objects.filter(kind="overlap", score__gte=threshold).count()
+        expected = Finding.objects.filter(
+            kind="overlap", score__gte=threshold, same_organisation=False
+        ).count()
         assert f'<span class="badge">{expected}</span>' in html
         codi = Finding.objects.filter(kind="overlap", score__gte=threshold).filter(
             models.Q(project_a=scene.elders_codi) | models.Q(project_b=scene.elders_codi)
