@@ -148,3 +148,29 @@ def test_the_page_shows_the_same_count_and_total(cast, spans, persona):
         assert response.context["page_obj"].paginator.count == count
         assert response.context["total_budget"] == total
         assert len(response.context["rows"]) == min(count, 50)
+
+
+def test_the_rows_built_in_python_escape_and_show_every_cell(cast, spans):
+    codi = org("พอช.").pk
+    project_create(
+        actor=cast.somchai,
+        data=d(
+            owner_id=codi,
+            title='<script>alert("x")</script> & ผู้สูงอายุ',
+            ref_code="<b>R-1</b>",
+            area_codes=["400108", "400201", "400101", "400102", "400103"],
+            start_date=dt.date(2023, 10, 1),
+            end_date=dt.date(2025, 9, 30),
+            budget_lines=[BudgetLineData(2568, Decimal("1234.5"), "planned", None)],
+        ),
+    )
+    client = Client()
+    client.force_login(cast.admin)
+    html = client.get("/projects/?q=ผู้สูงอายุ&area=40").content.decode()
+    assert "<script>alert" not in html and "<b>R-1</b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; ผู้สูงอายุ" in html
+    assert '<span class="code">&lt;b&gt;R-1&lt;/b&gt;</span>' in html
+    assert '<span class="muted">+2</span>' in html  # five areas: three shown
+    assert ">2567–2568<" in html
+    assert "1,234.50 บาท" in html
+    assert 'data-label="สถานะ"><span class="badge status-ongoing">' in html
