@@ -180,8 +180,8 @@ class RowMaker:
     layout repeats them on each cell as ``data-label``), the status names, the project URL."""
 
     def __init__(self) -> None:
-        self.labels = [escape(label) for label in COLUMNS]
-        self.statuses = {value: escape(label) for value, label in Status.choices}
+        self.labels = [escape(str(label)) for label in COLUMNS]
+        self.statuses = {value: escape(str(label)) for value, label in Status.choices}
         sample = reverse("projects:detail", args=[1])
         self.url_head = sample[:-2] if sample.endswith("/1/") else None
 
