@@ -88,9 +88,12 @@ def _fiscal_years() -> list[int]:
     """The fiscal years offered in the filter: from the earliest to the latest any registered
     project spans (two index lookups, whoever asks: a range of years tells nothing about any
     one project), and always the current one, at most 30 years back."""
-    span = Project.objects.aggregate(first=Min("fy_start"), last=Max("fy_end"))
+    # Two queries, not one with both aggregates: SQLite answers MIN or MAX from an index only
+    # when it is the query's single aggregate (otherwise it scans every project).
+    first = Project.objects.aggregate(first=Min("fy_start"))["first"]
+    last = Project.objects.aggregate(last=Max("fy_end"))["last"]
     now = fiscal_year(dt.date.today())
-    first, last = span["first"] or now, span["last"] or now
+    first, last = first or now, last or now
     first, last = min(first, now), max(last, now)
     return list(range(last, max(first, last - 30) - 1, -1))
 
