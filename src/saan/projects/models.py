@@ -158,6 +158,9 @@ class Project(models.Model):
             # The list's fiscal-year choices end at MAX(fy_end): an index answers it.
             models.Index(fields=["fy_end"], name="project_fy_end_idx"),
             models.Index(fields=["status"], name="project_status_idx"),
+            # The list's default order (latest change first): the page of 50 walks this index
+            # backwards and stops, instead of sorting every selected project.
+            models.Index(fields=["updated_at", "id"], name="project_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -341,14 +344,16 @@ class SummaryKind(models.TextChoices):
     CELL = "C", "organisation x theme"
     THEME = "H", "theme"
     BUDGET = "B", "source x fiscal year"
+    YEAR = "Y", "fiscal year spanned"
 
 
 class WorkSummary(models.Model):
     """The register summed per area, visibility and kind (see ``projects.summary``): how many
     projects have work inside the area and their budget, per organisation, organisation × theme,
-    theme, and budget lines per source × fiscal year. Kept by the services in the transaction
-    that changes projects; never edited by hand. ``0`` in an id column means none (no theme, no
-    source given) or not applicable."""
+    theme, budget lines per source × fiscal year, and per fiscal year the projects span (what the
+    list's count and total read when only the area and fiscal year are filtered). Kept by the
+    services in the transaction that changes projects; never edited by hand. ``0`` in an id
+    column means none (no theme, no source given) or not applicable."""
 
     area_code = models.CharField(max_length=6)
     visibility = models.CharField(max_length=10, choices=Visibility.choices)

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from saan.areas.models import Area, Level
 from saan.core.thai import format_baht
 from saan.partners import permissions
 from saan.partners.models import Organisation, Role
-from saan.projects import filters, queries
+from saan.projects import filters, queries, summary
 from saan.projects.models import (
     BudgetLine,
     Project,
@@ -378,3 +378,55 @@ def _projects(work: AreaWork, reach: QuerySet[Project]) -> None:
         ProjectRow(p, wide=any(pa.area_id in above for pa in p.project_areas.all()))
         for p in projects
     ]
+
+
+# The list filters the per-area summary can answer for (with ``area``): any other filter, or
+# free text, is counted from the project tables.
+SUMMED_FILTERS = frozenset({"area", "fy"})
+
+
+def list_totals(
+    user: Any, chosen: filters.ProjectFilters, selection: QuerySet[Project]
+) -> tuple[int, Decimal]:
+    """The number of projects in a list's ``selection`` (what ``filters.apply_filters(
+    queries.visible_to(user), chosen)`` selects) and the sum of all their budget lines.
+
+    With only an area (province or district) and perhaps a fiscal year chosen, the projects the
+    viewer sees in full that have work inside the area are read from ``WorkSummary`` (one row
+    per visibility), and only the rest are counted from the tables: projects working at a level
+    above the area, and visibilities the viewer sees only in part. Otherwise the selection is
+    counted directly. Both ways give the same figures (``tests/test_list_totals.py``)."""
+    code = chosen.area
+    used = {name for name, value in chosen.active.items() if value}
+    if code is None or len(code) > summary.DETAILED_UP_TO or not used <= SUMMED_FILTERS:
+        return _counted(selection)
+    full = _full_visibilities(user, code)
+    rows = WorkSummary.objects.filter(area_code=code, visibility__in=full)
+    if chosen.fy is not None:
+        rows = rows.filter(kind=SummaryKind.YEAR, fiscal_year=chosen.fy)
+    else:
+        rows = rows.filter(kind=SummaryKind.TOTAL)
+    summed = rows.aggregate(n=Sum("count"), total=Sum("budget"))
+    count, total = summed["n"] or 0, summed["total"] or ZERO
+    # What the summary did not count: visibilities not seen in full, and (below a province)
+    # projects reaching the area only from above it.
+    rest = [v for v in Visibility.values if v not in full]
+    ancestors = [code[:n] for n in (2, 4) if n < len(code)]
+    left = Q(pk__in=[])
+    if rest:
+        left |= Q(visibility__in=rest)
+    if ancestors:
+        inside = ProjectArea.objects.filter(queries.under_q(code)).values("project_id")
+        above = ProjectArea.objects.filter(area_id__in=ancestors).values("project_id")
+        left |= Q(pk__in=above) & ~Q(pk__in=inside)
+    if rest or ancestors:
+        more, more_total = _counted(selection.filter(left))
+        count, total = count + more, total + more_total
+    return count, total
+
+
+def _counted(projects: QuerySet[Project]) -> tuple[int, Decimal]:
+    totals = projects.order_by().aggregate(
+        n=Count("pk", distinct=True), total=Sum("budget_lines__amount")
+    )
+    return totals["n"] or 0, totals["total"] if totals["total"] is not None else ZERO

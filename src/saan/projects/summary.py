@@ -2,8 +2,9 @@
 
 ``WorkSummary`` holds, for every area X that has work inside it (a project area equal to X or
 under it) and every visibility, the number of such projects and their budget; for provinces and
-districts also per organisation taking part, per organisation × theme, per theme, and the budget
-lines per source × fiscal year (a subdistrict has few projects: its page counts them directly).
+districts also per organisation taking part, per organisation × theme, per theme, the budget
+lines per source × fiscal year, and per fiscal year the projects spanning it (a subdistrict has
+few projects: its page counts them directly).
 A project is counted once per X however many of its areas lie inside X, so the figures are
 exact distinct counts, not sums of children.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -44,6 +46,8 @@ PROVINCES_AT_ONCE = 20
 # Organisation, theme and budget rows are kept for areas with codes this long at most
 # (provinces and districts); subdistricts keep their project count only.
 DETAILED_UP_TO = 4
+# The fiscal years (พ.ศ.) the list's ``fy`` filter accepts (``filters.parse_filters``).
+YEARS = range(2500, 2701)
 
 
 def reach_codes(area_codes: Iterable[str]) -> set[str]:
@@ -135,7 +139,7 @@ def _fill(codes: list[str] | None, subtrees: list[str] | None) -> None:
             f"tot AS (SELECT project_id, SUM(amount) AS total FROM {lines} "
             "WHERE project_id IN (SELECT project_id FROM reach) GROUP BY project_id) "
             "SELECT r.project_id AS project_id, r.code AS code, p.visibility AS visibility, "
-            "COALESCE(t.total, 0) AS total "
+            "COALESCE(t.total, 0) AS total, p.fy_start AS fy_start, p.fy_end AS fy_end "
             f"FROM reach r JOIN {project} p ON p.id = r.project_id "
             "LEFT JOIN tot t ON t.project_id = r.project_id",
             params,
@@ -172,10 +176,35 @@ def _fill(codes: list[str] | None, subtrees: list[str] | None) -> None:
             f"COUNT(*), SUM(b.amount) FROM {REACH} r JOIN {lines} b ON b.project_id = r.project_id "
             f"{detailed}GROUP BY r.code, r.visibility, COALESCE(b.source_id, 0), b.fiscal_year",
         ]
+        years = _years_sql(cursor)
+        if years:
+            # Y: per fiscal year, the projects whose span includes it (the list's ``fy``
+            # filter), with their whole budget (the list's total). A project without both
+            # fiscal years is in none.
+            selects.append(
+                f"SELECT r.code, r.visibility, 'Y', 0, 0, y.year, COUNT(*), SUM(r.total) "
+                f"FROM {REACH} r JOIN ({years}) y ON y.year BETWEEN r.fy_start AND r.fy_end "
+                f"{detailed}GROUP BY r.code, r.visibility, y.year"
+            )
         for select in selects:
             cursor.execute(insert + select)
         for table in (REACH, ORGS):
             cursor.execute(f"DROP TABLE {table}")
+
+
+def _years_sql(cursor: Any) -> str:
+    """``SELECT … AS year`` rows for every fiscal year a project in the reach table spans ("" for
+    none): a plain UNION of constants, the same SQL on SQLite and PostgreSQL. Only the years the
+    list's ``fy`` filter accepts (``YEARS``) get rows."""
+    cursor.execute(
+        f"SELECT MIN(fy_start), MAX(fy_end) FROM {REACH} "
+        "WHERE fy_start IS NOT NULL AND fy_end IS NOT NULL"
+    )
+    first, last = cursor.fetchone()
+    if first is None or last is None:
+        return ""
+    wanted = range(max(int(first), YEARS[0]), min(int(last), YEARS[-1]) + 1)
+    return " UNION ALL ".join(f"SELECT {year} AS year" for year in wanted)
 
 
 _deferred: ContextVar[set[str] | None] = ContextVar("saan_work_summary_deferred", default=None)
