@@ -39,3 +39,14 @@ def signed_in_user(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise Http404
     return user
+
+
+def area_or_404(code: str) -> Any:
+    """The area with this DOPA code, written with Thai or Arabic digits; 404 when there is none."""
+    from saan.areas.models import Area
+    from saan.core.thai import normalise_digits
+
+    area = Area.objects.filter(code=normalise_digits(code).strip()).first()
+    if area is None:
+        raise Http404
+    return area

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saan.areas.models import Area
-from saan.core.pages import get_or_404, page, signed_in_user
-from saan.core.thai import fiscal_year, normalise_digits
+from saan.core.pages import area_or_404, get_or_404, page, signed_in_user
+from saan.core.thai import fiscal_year
 from saan.forums import files, forms, ics, queries, services
 from saan.forums.models import (
     AgendaGoal,
@@ -48,10 +48,7 @@ from saan.partners.models import Organisation
 
 
 def _area(code: str) -> Area:
-    area = Area.objects.filter(code=normalise_digits(code).strip()).first()
-    if area is None:
-        raise Http404
-    return area
+    return area_or_404(code)
 
 
 def _mechanism(request: HttpRequest, pk: int, *, run: bool = False) -> Mechanism:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saan.areas.models import Area
-from saan.core.pages import get_or_404, page
+from saan.core.pages import area_or_404, get_or_404, page
 from saan.core.thai import normalise_digits
 from saan.forums.queries import resolutions_visible_to
 from saan.partners.models import Organisation
@@ -31,10 +31,7 @@ from saan.projects.queries import visible_to as projects_visible_to
 
 
 def _area(code: str) -> Area:
-    area = Area.objects.filter(code=normalise_digits(code).strip()).first()
-    if area is None:
-        raise Http404
-    return area
+    return area_or_404(code)
 
 
 def _plan(request: HttpRequest, pk: int, *, edit: bool = False) -> Plan:
