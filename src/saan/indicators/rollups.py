@@ -78,9 +78,17 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
     now = timezone.now()
     written = 0
     bump_version()
+    analysed = False
     with connection.cursor() as cursor:
         for indicator in ordered:
             if indicator.aggregation == Aggregation.RATIO:
+                if codes is None and not analysed and connection.vendor == "postgresql":
+                    # A ratio joins its parts' roll-ups, which this refresh may just have written
+                    # by the hundred thousand. With statistics from before (an empty table, say)
+                    # PostgreSQL plans that join as a nested loop over every row: minutes instead
+                    # of a second. Fresh statistics first (a sample; ~0.1 s).
+                    cursor.execute(f"ANALYZE {Rollup._meta.db_table}")
+                    analysed = True
                 written += _refresh_ratio(cursor, indicator, periods, codes, now)
             else:
                 written += _refresh_plain(cursor, indicator, periods, codes, now)
