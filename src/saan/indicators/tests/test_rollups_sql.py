@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from saan.areas.models import Area, Level
 from saan.indicators import rollups
@@ -233,4 +234,19 @@ def test_refresh_rollups_command_rebuilds_them_from_the_values(catalogue):
     _assert_same(_direct(catalogue), _stored())
     Rollup.objects.update(accepted=0, returned=0, total=0)  # stale, e.g. after an upgrade
     call_command("refresh_rollups", stdout=StringIO())
+    _assert_same(_direct(catalogue), _stored())
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="enable_nestloop is a PostgreSQL planner setting"
+)
+def test_a_full_refresh_on_postgresql_gives_the_planner_setting_back(catalogue):
+    """The bulk refresh turns nested loops off for its own statements only."""
+    _fill(catalogue)
+    pairs = [(i.pk, p) for i in catalogue.values() for p in PERIODS]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = on")
+        assert rollups.refresh(pairs) > 0
+        cursor.execute("SELECT current_setting('enable_nestloop')")
+        assert cursor.fetchone()[0] == "on"
     _assert_same(_direct(catalogue), _stored())
