@@ -8,6 +8,9 @@ spreadsheet convention for "this is text". Numbers stay numbers.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -26,3 +29,14 @@ def safe_cell(value: Any) -> Any:
 
 def safe_row(values: list[Any]) -> list[Any]:
     return [safe_cell(v) for v in values]
+
+
+def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV download: UTF-8 with a byte-order mark (without it Excel shows Thai as mojibake),
+    every cell formula-safe, ``None`` as an empty field."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    return out.getvalue().encode("utf-8")

@@ -3,13 +3,12 @@ goes through ``safe_cell``, so a description such as ``=HYPERLINK(…)`` stays t
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from django.http import HttpResponse
 
-from saan.core.spreadsheets import safe_row
+from saan.core.spreadsheets import csv_bytes, safe_row
 from saan.funds import queries
 from saan.funds.models import Fund
 
@@ -61,13 +60,8 @@ def ledger_rows(fund: Fund, years: list[int]) -> list[list[Any]]:
 
 
 def csv_response(fund: Fund, years: list[int], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 Thai correctly only with a BOM
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    for row in ledger_rows(fund, years):
-        writer.writerow(row)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    content = csv_bytes([HEADER, *ledger_rows(fund, years)])
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 

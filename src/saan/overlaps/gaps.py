@@ -20,7 +20,6 @@ and optionally a theme and a fiscal year:
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from saan.areas.models import Area, Level
-from saan.core.spreadsheets import safe_row
+from saan.core.spreadsheets import csv_bytes, safe_row
 from saan.indicators import queries as indicator_queries
 from saan.indicators.models import Indicator
 from saan.overlaps.facts import Places
@@ -311,12 +310,7 @@ def table(gaps: Gaps) -> tuple[list[str], list[list[Any]]]:
 
 def to_csv(gaps: Gaps) -> bytes:
     header, rows = table(gaps)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(safe_row(list(header)))
-    for row in rows:
-        writer.writerow(safe_row(["" if v is None else v for v in row]))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return csv_bytes([header, *rows])
 
 
 def to_xlsx(gaps: Gaps) -> bytes:

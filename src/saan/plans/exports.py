@@ -21,14 +21,13 @@ IATI mapping (activity standard 2.03, as JSON; see docs/joint-plans.md):
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
 
-from saan.core.spreadsheets import safe_cell
+from saan.core.spreadsheets import csv_bytes, safe_cell
 from saan.core.thai import fiscal_year_range
 from saan.plans.models import STAGES, ItemRole, Plan, PlanStatus
 from saan.plans.queries import Counted, GoalFunding, source_name
@@ -94,12 +93,8 @@ def _cell(value: Any) -> Any:
 
 
 def csv_response(plan: Plan, table: list[list[Any]]) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    for row in table:
-        writer.writerow([_cell(v) for v in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    content = csv_bytes([HEADER, *([_cell(v) for v in row] for row in table)])
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-contributions.csv"'
     return response
 

@@ -7,13 +7,12 @@ title that starts with "=" comes back as text, never as a formula.
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from saan.core.spreadsheets import safe_row
+from saan.core.spreadsheets import csv_bytes, safe_row
 from saan.projects.models import ImportBatch, ImportOutcome
 
 
@@ -58,11 +57,7 @@ def report_rows(batch: ImportBatch) -> list[list[Any]]:
 
 
 def report_csv(batch: ImportBatch) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in report_rows(batch):
-        writer.writerow(safe_row(row))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(report_rows(batch))
 
 
 def report_xlsx(batch: ImportBatch) -> bytes:
