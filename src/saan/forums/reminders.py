@@ -54,8 +54,11 @@ def recipients(resolution: Resolution) -> list[str]:
         is_active=True,
         role__in=(Role.EDITOR, Role.COORDINATOR),
         user__is_active=True,
-    ).filter(Q(area__isnull=True) | Q(area_id__in=[area[:n] for n in (2, 4, 6) if n <= len(area)])
-             | Q(area__code__startswith=area))  # fmt: skip
+    ).filter(
+        Q(area__isnull=True)
+        | Q(area_id__in=[area[:n] for n in (2, 4, 6) if n <= len(area)])
+        | Q(area__code__startswith=area)
+    )
     users = get_user_model().objects.filter(pk__in=grants.values("user_id")).exclude(email="")
     found |= {u.email.lower() for u in users}
     return sorted(found)

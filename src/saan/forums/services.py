@@ -362,18 +362,27 @@ def agenda_item_add(
     return item
 
 
-@transaction.atomic
-def agenda_item_remove(*, actor: Any, item: AgendaItem) -> None:
-    meeting = item.meeting
+def _remove_meeting_row(
+    actor: Any, row: AgendaItem | Attendance, *, action: str, key: str, fields: tuple[str, ...]
+) -> None:
+    """Delete one agenda item or attendance row of a meeting, audited on the meeting."""
+    meeting = row.meeting
     _must_run(actor, meeting.mechanism)
     record(
         actor=actor,
-        action="meeting.agenda_remove",
+        action=action,
         target=meeting,
-        before={"agenda_item": item.pk, **snapshot(item, AGENDA_ITEM_FIELDS)},
+        before={key: row.pk, **snapshot(row, fields)},
         area_code=meeting.mechanism.area_id,
     )
-    item.delete()
+    row.delete()
+
+
+@transaction.atomic
+def agenda_item_remove(*, actor: Any, item: AgendaItem) -> None:
+    _remove_meeting_row(
+        actor, item, action="meeting.agenda_remove", key="agenda_item", fields=AGENDA_ITEM_FIELDS
+    )
 
 
 def _carry(actor: Any, meeting: Meeting) -> list[AgendaItem]:
@@ -494,16 +503,13 @@ def attendance_add(
 
 @transaction.atomic
 def attendance_remove(*, actor: Any, attendance: Attendance) -> None:
-    meeting = attendance.meeting
-    _must_run(actor, meeting.mechanism)
-    record(
-        actor=actor,
+    _remove_meeting_row(
+        actor,
+        attendance,
         action="meeting.attendance_remove",
-        target=meeting,
-        before={"attendance": attendance.pk, **snapshot(attendance, ATTENDANCE_FIELDS)},
-        area_code=meeting.mechanism.area_id,
+        key="attendance",
+        fields=ATTENDANCE_FIELDS,
     )
-    attendance.delete()
 
 
 # ----------------------------------------------------------------------------- resolutions

@@ -47,10 +47,6 @@ from saan.partners.models import Organisation
 # ----------------------------------------------------------------------------- fetching
 
 
-def _area(code: str) -> Area:
-    return area_or_404(code)
-
-
 def _mechanism(request: HttpRequest, pk: int, *, run: bool = False) -> Mechanism:
     mechanism = get_or_404(queries.mechanisms_visible_to(request.user), pk=pk)
     if run and not queries.can_run(request.user, mechanism):
@@ -196,7 +192,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def area_space(request: HttpRequest, code: str) -> HttpResponse:
     """The central space of an area (and the areas under it): what is public for anyone, more
     for the alliance's members."""
-    area = _area(code)
+    area = area_or_404(code)
     user = request.user
     today = bangkok_today()
     mechanisms = list(
@@ -251,7 +247,7 @@ def area_space(request: HttpRequest, code: str) -> HttpResponse:
 
 def register(request: HttpRequest, code: str) -> HttpResponse:
     """The resolution register of an area, with filters; printable."""
-    area = _area(code)
+    area = area_or_404(code)
     f = queries.parse_register_filters(request.GET)
     rows = list(
         queries.register(request.user, area.code, f).prefetch_related("projects", "indicators")
@@ -340,7 +336,7 @@ def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mechanism_create(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(code)
+    area = area_or_404(code)
     if not queries.can_create_in_area(request.user, area.code):
         raise Http404
     form = forms.MechanismForm(request.POST or None)
@@ -751,7 +747,7 @@ def progress_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agenda_create(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(code)
+    area = area_or_404(code)
     if not queries.can_create_in_area(request.user, area.code):
         raise Http404
     form = forms.AgendaForm(
@@ -854,7 +850,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def charter_create(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(code)
+    area = area_or_404(code)
     if not queries.can_create_in_area(request.user, area.code):
         raise Http404
     form = forms.CharterForm(request.POST or None, area_code=area.code)
