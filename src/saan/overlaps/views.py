@@ -108,7 +108,7 @@ def findings_page(request: HttpRequest, code: str = "") -> HttpResponse:
             "precision": _precision_label(threshold),
             "steps": [(t, _precision_label(t)) for t in steps],
             "page_obj": page_obj,
-            "count": overlaps.count(),
+            "count": page_obj.paginator.count,
             "duplicates": list(duplicates[:50]),
             "duplicate_count": duplicates.count(),
             "continuations": list(continuations[:50]),
