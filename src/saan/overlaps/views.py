@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saan.areas.models import Area
-from saan.core.pages import get_or_404, page, signed_in_user
+from saan.core.pages import area_or_404, get_or_404, page, signed_in_user
 from saan.core.thai import fiscal_year, normalise_digits
 from saan.indicators import queries as indicator_queries
 from saan.indicators.periods import label as period_label
@@ -40,12 +40,8 @@ def parse_date_safe(text: str) -> dt.date | None:
 
 
 def _area(code: str) -> Area | None:
-    if not code:
-        return None
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        raise Http404
-    return area
+    """The area named in the URL or query (Thai or Arabic digits), None for the whole country."""
+    return area_or_404(code) if code else None
 
 
 def _years() -> list[int]:
@@ -71,6 +67,7 @@ def findings_page(request: HttpRequest, code: str = "") -> HttpResponse:
     user = signed_in_user(request)
     code = code or request.GET.get("area", "").strip()
     area = _area(code)
+    code = area.code if area else ""
     years = _years()
     form = forms.FindingFilterForm(request.GET or None, years=years)
     fy: int | None = None
@@ -111,7 +108,7 @@ def findings_page(request: HttpRequest, code: str = "") -> HttpResponse:
             "precision": _precision_label(threshold),
             "steps": [(t, _precision_label(t)) for t in steps],
             "page_obj": page_obj,
-            "count": overlaps.count(),
+            "count": page_obj.paginator.count,
             "duplicates": list(duplicates[:50]),
             "duplicate_count": duplicates.count(),
             "continuations": list(continuations[:50]),
@@ -239,8 +236,8 @@ def finding_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def scan_start(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    code = request.POST.get("area", "").strip()
-    _area(code)
+    area = _area(request.POST.get("area", "").strip())
+    code = area.code if area else ""
     fy_text = request.POST.get("fy", "").strip()
     try:
         run = services.scan_start(
@@ -390,6 +387,7 @@ def _english() -> bool:
 def gaps_page(request: HttpRequest, code: str = "") -> HttpResponse:
     code = code or request.GET.get("area", "").strip()
     area = _area(code)
+    code = area.code if area else ""
     result, form = _gaps(request, code)
     cols = 8 if len(result.rows) > 30 else 6
     return page(
@@ -407,7 +405,8 @@ def gaps_page(request: HttpRequest, code: str = "") -> HttpResponse:
 
 
 def gaps_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    _area(code)
+    area = _area(code)
+    code = area.code if area else ""
     result, _form = _gaps(request, code)
     name = f"saan-gaps-{code or 'TH'}"
     if fmt == "csv":

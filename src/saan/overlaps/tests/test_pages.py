@@ -245,3 +245,14 @@ def test_synonyms_page_is_for_coordinators(client, cast):
     from saan.overlaps.models import SynonymGroup
 
     assert SynonymGroup.objects.filter(phrases=["ปูม้า", "ปูไข่"]).exists()
+
+
+def test_an_area_code_in_thai_digits_finds_the_same_findings_and_a_missing_one_is_404(
+    client, cast, scene
+):
+    scan("40")
+    client.force_login(cast.coordinator)
+    html = client.get(reverse("overlaps:area", args=["๔๐"])).content.decode()
+    assert scene.elders_codi.title in html
+    assert client.get(reverse("overlaps:area", args=["99"])).status_code == 404
+    assert client.get(reverse("overlaps:gaps", args=["๔๐"])).status_code == 200
