@@ -535,7 +535,6 @@ def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
     orgs = _organisations_for(request, item)
     if not orgs.exists():
         raise Http404
-    services.sources_ensure(actor=request.user, area=item.plan.area)
     form = forms.ContributionForm(
         request.POST or None,
         item=item,
@@ -623,8 +622,6 @@ def sources_vocabulary(request: HttpRequest, code: str) -> HttpResponse:
         )
         if done:
             return done
-    elif can_edit:
-        services.sources_ensure(actor=request.user, area=area)
     return page(
         request,
         "plans/vocabulary.html",
