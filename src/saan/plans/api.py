@@ -10,9 +10,10 @@ source where the answer says ``counted``.
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
@@ -189,6 +190,9 @@ class CoInvestmentOut(Schema):
 # --------------------------------------------------------------------------------- helpers
 
 
+M = TypeVar("M", bound=Model)
+
+
 def _caller(request: HttpRequest) -> Any:
     """A sent token must be valid: otherwise the answer would silently shrink to public data."""
     user = api_user(request)
@@ -196,6 +200,14 @@ def _caller(request: HttpRequest) -> Any:
     if sent.lower().startswith("bearer ") and not getattr(user, "is_authenticated", False):
         raise AuthenticationError()
     return user
+
+
+def _visible_or_404(queryset: QuerySet[M], pk: int, message: str) -> M:
+    """One object from a visibility-filtered queryset; missing and forbidden both answer 404."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404(message)
+    return obj
 
 
 def _money(value: Decimal) -> str:
@@ -326,9 +338,7 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilter]):  # type: ignor
 )
 def get_plan(request: HttpRequest, plan_id: int):  # type: ignore[no-untyped-def]
     user = _caller(request)
-    plan = queries.plans_visible_to(user).filter(pk=plan_id).first()
-    if plan is None:
-        raise Http404("ไม่พบแผนร่วม / No such plan")
+    plan = _visible_or_404(queries.plans_visible_to(user), plan_id, "ไม่พบแผนร่วม / No such plan")
     goals, rows = queries.plan_funding(user, plan)
     return Status(
         200,
@@ -348,9 +358,9 @@ def get_plan(request: HttpRequest, plan_id: int):  # type: ignore[no-untyped-def
 )
 def get_item(request: HttpRequest, item_id: int):  # type: ignore[no-untyped-def]
     user = _caller(request)
-    item = queries.items_visible_to(user).filter(pk=item_id).first()
-    if item is None:
-        raise Http404("ไม่พบรายการแผน / No such plan item")
+    item = _visible_or_404(
+        queries.items_visible_to(user), item_id, "ไม่พบรายการแผน / No such plan item"
+    )
     goals, _rows = queries.plan_funding(user, item.plan)
     funding = next(f for g in goals for f in g.items if f.item.pk == item.pk)
     return Status(200, _item_out(funding))
@@ -390,9 +400,11 @@ def list_contributions(request: HttpRequest, filters: Query[ContributionFilter])
 )
 def get_contribution(request: HttpRequest, contribution_id: int):  # type: ignore[no-untyped-def]
     user = _caller(request)
-    c = queries.contributions_visible_to(user).filter(pk=contribution_id).first()
-    if c is None:
-        raise Http404("ไม่พบการสมทบ / No such contribution")
+    c = _visible_or_404(
+        queries.contributions_visible_to(user),
+        contribution_id,
+        "ไม่พบการสมทบ / No such contribution",
+    )
     return Status(200, _contribution_out(_one_counted(user, c)))
 
 
@@ -411,9 +423,9 @@ def get_contribution(request: HttpRequest, contribution_id: int):  # type: ignor
 def create_contribution(request: HttpRequest, body: ContributionIn):  # type: ignore[no-untyped-def]
     """For the contributing organisation's focal points (its editors in the area)."""
     user = request.user
-    item = queries.items_visible_to(user).filter(pk=body.item_id).first()
-    if item is None:
-        raise Http404("ไม่พบรายการแผน / No such plan item")
+    item = _visible_or_404(
+        queries.items_visible_to(user), body.item_id, "ไม่พบรายการแผน / No such plan item"
+    )
     organisation = Organisation.objects.filter(pk=body.organisation_id).first()
     if organisation is None:
         return _invalid(ValidationError({"organisation": ["องค์กรที่สมทบ: ไม่พบองค์กรนี้"]}))
@@ -455,9 +467,11 @@ def create_contribution(request: HttpRequest, body: ContributionIn):  # type: ig
 )
 def update_contribution(request: HttpRequest, contribution_id: int, body: ContributionPatch):  # type: ignore[no-untyped-def]
     user = request.user
-    c = queries.contributions_visible_to(user).filter(pk=contribution_id).first()
-    if c is None:
-        raise Http404("ไม่พบการสมทบ / No such contribution")
+    c = _visible_or_404(
+        queries.contributions_visible_to(user),
+        contribution_id,
+        "ไม่พบการสมทบ / No such contribution",
+    )
     data = body.dict(exclude_unset=True)
     changes: dict[str, Any] = {}
     try:

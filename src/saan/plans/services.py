@@ -167,7 +167,11 @@ def _plan_audit(plan: Plan) -> dict[str, Any]:
 
 @transaction.atomic
 def sources_ensure(*, actor: Any, area: Area) -> list[BudgetSource]:
-    """The province's budget-source vocabulary, seeded with the defaults the first time."""
+    """The province's budget-source vocabulary, seeded with the defaults the first time.
+
+    Called only from writes that have already checked the actor may edit the province's plans
+    (``plan_create``, ``source_add``); never from a page's GET.
+    """
     province = Area.objects.get(code=area.code[:2])
     existing = list(BudgetSource.objects.filter(area=province))
     if existing:
@@ -194,6 +198,7 @@ def source_add(*, actor: Any, area: Area, name: str) -> BudgetSource:
     if not name:
         raise ValidationError({"name": _("แหล่งงบประมาณ: กรุณาระบุชื่อ")})
     province_code = area.code[:2]
+    sources_ensure(actor=actor, area=area)  # a province without a plan yet starts from the defaults
     if BudgetSource.objects.filter(area_id=province_code, name=name).exists():
         raise ValidationError({"name": _("แหล่งงบประมาณ: มีชื่อนี้อยู่แล้วในจังหวัด")})
     order = BudgetSource.objects.filter(area_id=province_code).count()

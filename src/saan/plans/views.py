@@ -533,14 +533,14 @@ def _organisations_for(request: HttpRequest, item: PlanItem) -> Any:
 def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     orgs = _organisations_for(request, item)
-    if not orgs.exists():
+    first_two = list(orgs.values_list("pk", flat=True)[:2])
+    if not first_two:
         raise Http404
-    services.sources_ensure(actor=request.user, area=item.plan.area)
     form = forms.ContributionForm(
         request.POST or None,
         item=item,
         organisations=orgs,
-        initial={"organisation": orgs.first().pk if orgs.count() == 1 else None},  # type: ignore[union-attr]
+        initial={"organisation": first_two[0] if len(first_two) == 1 else None},
     )
 
     def act(d: dict[str, Any]) -> PlanItem:
@@ -623,8 +623,6 @@ def sources_vocabulary(request: HttpRequest, code: str) -> HttpResponse:
         )
         if done:
             return done
-    elif can_edit:
-        services.sources_ensure(actor=request.user, area=area)
     return page(
         request,
         "plans/vocabulary.html",

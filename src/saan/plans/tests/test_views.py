@@ -298,3 +298,21 @@ def test_coordinator_creates_agrees_and_revises_through_the_pages(
     assert (plan.status, plan.version, plan.items.count()) == (PlanStatus.REVISED, 2, 1)
     diff = client.get(f"/plans/{plan.pk}/versions/?a=1&b=current").content.decode()
     assert "รายการที่ตัดออก" in diff and other.title in diff
+
+
+def test_budget_source_page_get_writes_nothing_and_first_add_seeds_defaults(
+    client: Any, cast: Any
+) -> None:
+    from saan.audit.models import AuditEvent
+    from saan.plans.models import BudgetSource
+    from saan.plans.services import DEFAULT_SOURCES
+
+    client.force_login(cast.coordinator)
+    events = AuditEvent.objects.count()
+    assert client.get("/plans/area/40/sources/").status_code == 200
+    assert not BudgetSource.objects.filter(area_id="40").exists()
+    assert AuditEvent.objects.count() == events
+    client.post("/plans/area/40/sources/", {"name": "กองทุนพัฒนาบทบาทสตรี"})
+    names = set(BudgetSource.objects.filter(area_id="40").values_list("name", flat=True))
+    assert names == {*DEFAULT_SOURCES, "กองทุนพัฒนาบทบาทสตรี"}
+    assert AuditEvent.objects.filter(action="plans.sources_seed", area_code="40").count() == 1
