@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from saan.accounts.api_auth import api_user, signed_in
+from saan.core.thai import normalise_digits
 from saan.funds import queries, services
 from saan.funds.models import Entry, Fund, FundKind
 from saan.projects import queries as project_queries
@@ -193,7 +194,7 @@ def list_funds(request: HttpRequest, filters: Query[FundFilter]):  # type: ignor
     user = _caller(request)
     qs = queries.funds_listed_for(user)
     if filters.area:
-        qs = qs.filter(area__code__startswith=filters.area.strip())
+        qs = qs.filter(area__code__startswith=normalise_digits(filters.area).strip())
     if filters.kind in FundKind.values:
         qs = qs.filter(kind=filters.kind)
     readable = set(queries.funds_visible_to(user).values_list("pk", flat=True))

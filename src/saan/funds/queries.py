@@ -168,6 +168,32 @@ def balance_now(fund: Fund) -> Decimal:
     return years[-1].closing if years else ZERO
 
 
+def balances_now(funds: list[Fund]) -> dict[int, Decimal]:
+    """``balance_now`` for many funds in two grouped queries (for lists), keyed by fund id."""
+    ids = [f.pk for f in funds]
+    out: dict[int, Decimal] = {}
+    for fund_id, opening in FiscalPeriod.objects.filter(
+        fund_id__in=ids, fiscal_year=F("fund__start_year")
+    ).values_list("fund_id", "opening_balance"):
+        out[fund_id] = opening or ZERO
+    with_periods = set(
+        FiscalPeriod.objects.filter(fund_id__in=ids).values_list("fund_id", flat=True)
+    )
+    rows = (
+        Entry.objects.filter(fund_id__in=ids, period__fiscal_year__gte=F("fund__start_year"))
+        .values("fund_id", "kind")
+        .annotate(
+            forward=Sum("amount", filter=Q(reverses__isnull=True)),
+            back=Sum("amount", filter=Q(reverses__isnull=False)),
+        )
+    )
+    for row in rows:
+        net = (row["forward"] or ZERO) - (row["back"] or ZERO)
+        net *= DIRECTION[EntryKind(row["kind"])]
+        out[row["fund_id"]] = out.get(row["fund_id"], ZERO) + net
+    return {pk: out.get(pk, ZERO) if pk in with_periods else ZERO for pk in ids}
+
+
 def books_check(fund: Fund) -> list[str]:
     """Years whose stored opening or closing disagrees with the entries: [] when the books are
     in order."""

@@ -119,14 +119,9 @@ def index(request: HttpRequest) -> HttpResponse:
     if kind in FundKind.values:
         qs = qs.filter(kind=kind)
     readable = set(queries.funds_visible_to(request.user).values_list("pk", flat=True))
-    rows = [
-        {
-            "fund": f,
-            "full": f.pk in readable,
-            "balance": queries.balance_now(f),
-        }
-        for f in qs.order_by("area_id", "name")[:200]
-    ]
+    funds = list(qs.order_by("area_id", "name")[:200])
+    balances = queries.balances_now(funds)
+    rows = [{"fund": f, "full": f.pk in readable, "balance": balances[f.pk]} for f in funds]
     can_register = permissions.is_admin(request.user) or any(
         g.role in (Role.EDITOR, Role.COORDINATOR) for g in permissions.grants(request.user)
     )

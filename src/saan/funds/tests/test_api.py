@@ -36,6 +36,8 @@ def test_anyone_reads_a_public_funds_summary_but_not_its_ledger(cast: Cast, book
     listed = c.get("/api/funds/?area=40").json()
     assert [f["id"] for f in listed] == [books.pk]
     assert listed[0]["full_access"] is False and listed[0]["balance"] == "10700.00"
+    assert [f["id"] for f in c.get("/api/funds/?area=๔๐").json()] == [books.pk]
+    assert c.get("/api/funds/?area=41").json() == []
     detail = c.get(f"/api/funds/{books.pk}").json()
     assert detail["grants_by_category"] == [
         {"key": "elderly", "label": "ผู้สูงอายุ", "amount": "300.00", "count": 1}

@@ -82,6 +82,19 @@ def test_the_fund_list_links_outsiders_to_the_public_summary(cast: Cast, books: 
     assert books.name not in client_for(None).get("/funds/?area=23").content.decode()
 
 
+def test_the_list_balances_match_each_funds_books(cast: Cast, books: Fund) -> None:
+    paid = grant(cast, books, dt.date(2025, 11, 5), "500")
+    services.entry_reverse(actor=cast.volunteer, entry=paid, date=dt.date(2025, 11, 6), reason="ผิด")
+    empty = Fund.objects.create(
+        name="ว่าง", area_id=books.area_id, organisation=books.organisation, start_year=2568
+    )
+    assert queries.balances_now([books, empty]) == {
+        books.pk: queries.balance_now(books),
+        empty.pk: Decimal("0"),
+    }
+    assert queries.balance_now(books) != 0
+
+
 def test_recording_an_entry_through_the_form(cast: Cast, books: Fund) -> None:
     c = client_for(cast.volunteer)
     url = f"/funds/{books.pk}/entries/new/"
