@@ -37,6 +37,7 @@ from saan.indicators.periods import (
     period_type_of,
     short_label,
 )
+from saan.partners import permissions
 
 
 def _english(request: HttpRequest) -> bool:
@@ -266,22 +267,12 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
     data is. Fits an A4 page when printed."""
     area = _area_or_404(code)
     user = request.user
-    known = list(queries.catalogue_for(user))
-    indicators = queries.indicators_for(user, area.code, known)
-    columns = _columns(area)
-    sees_area = queries.reach(user)
-    works_here = area.level != Level.PROVINCE and queries.may_work_on(user, area.code)
-    can_verify = area.level == Level.SUBDISTRICT and works_here
-    can_review = area.level == Level.DISTRICT and works_here
-    hidden_count = len(known) - len(indicators)
     part = bool(getattr(request, "htmx", None)) and request.GET.get("part") == "children"
     # Everything below is drawn from roll-ups, values and targets, for what this user may see:
     # kept in the cache under the roll-up version (which every committed change moves), the
-    # request's options and the user's view of the area, so a repeat request is one lookup.
-    seen = tuple(
-        all(sees_area(c) for c in column.codes) if column.group else sees_area(column.code)
-        for column in columns
-    )
+    # request's options, the user's grants (all that decides what the user sees and may do
+    # here) and the catalogue's indicators with their publicity, so a repeat request is a few
+    # cheap lookups and builds nothing.
     signature = (
         PICTURE_VERSION,
         area.code,
@@ -289,24 +280,29 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
         translation.get_language(),
         timezone.localdate().isoformat(),
         rollups.version(),
-        tuple(i.pk for i in indicators),
-        seen,
-        can_verify,
-        can_review,
-        hidden_count,
+        permissions.is_admin(user),
+        sorted(map(repr, permissions.grants(user))),
+        tuple(Indicator.objects.order_by("pk").values_list("pk", "is_public")),
         part,
     )
     cache_key = "saan:indicators:picture:" + hashlib.sha256(repr(signature).encode()).hexdigest()
     found = cache.get(cache_key)
     if found is None:
+        known = list(queries.catalogue_for(user))
+        indicators = queries.indicators_for(user, area.code, known)
+        works_here = area.level != Level.PROVINCE and queries.may_work_on(user, area.code)
+        roles = (
+            works_here and area.level == Level.SUBDISTRICT,
+            works_here and area.level == Level.DISTRICT,
+        )
         found = _picture_content(
             request,
             area,
             indicators,
-            columns,
-            sees_area,
-            (can_verify, can_review),
-            hidden_count,
+            _columns(area),
+            queries.reach(user),
+            roles,
+            len(known) - len(indicators),
             part,
         )
         cache.set(cache_key, found, PICTURE_SECONDS)

@@ -58,3 +58,15 @@ def test_what_a_user_may_see_is_part_of_the_key(client, cast, scene):
     member = text(client.get(url, {"period": FY69}))
     assert 'data-indicator="bedridden"' not in public
     assert 'data-indicator="bedridden"' in member
+
+
+def test_a_repeat_request_builds_nothing_before_the_cache(client, cast, scene):
+    """The cache is looked up before the catalogue, the columns and the health zone are read."""
+    client.force_login(cast.coordinator)
+    url = "/indicators/area/40/"
+    client.get(url, {"period": FY69})
+    with CaptureQueriesContext(connection) as again:
+        client.get(url, {"period": FY69})
+    sql = " ".join(q["sql"] for q in again.captured_queries)
+    assert '"areas_areagroupmember"' not in sql
+    assert '"indicators_theme"' not in sql
