@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -1087,19 +1087,7 @@ def _visible_attachment(request: HttpRequest, pk: int, *, run: bool = False) -> 
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Always a download with the type decided on upload, never shown inline."""
     attachment = _visible_attachment(request, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=files.content_type(attachment.kind),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return files.download(attachment)
 
 
 @login_required

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -391,19 +391,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Always a download with the type decided on upload, never shown inline."""
     attachment = get_or_404(EntryAttachment.objects.select_related("entry"), pk=pk)
     _fund(request, attachment.entry.fund_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=files.content_type(attachment.kind),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return files.download(attachment)
 
 
 @login_required
