@@ -364,7 +364,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": batch.counts or {},
             "stale": plan.is_stale(batch),
             "can_reset": plan.can_reset(user, batch),
-            "stale_minutes": plan.STALE_AFTER_MINUTES,
+            "stale_minutes": plan.stale_minutes(),
         },
         partial="projects/_import_progress.html",
     )

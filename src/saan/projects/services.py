@@ -666,13 +666,16 @@ def snapshot_quick(data: ProjectData) -> dict[str, Any]:
 
 def insert_rows(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
     """Insert plain rows (values in ``columns`` order, by attribute name such as
-    ``project_id``): PostgreSQL ``COPY`` where it exists, ``bulk_create`` elsewhere. JSON
-    columns take Python values. Runs in the caller's transaction."""
+    ``project_id``): PostgreSQL ``COPY`` where it exists, one prepared ``executemany``
+    elsewhere. JSON columns take Python values. Runs in the caller's transaction, which it
+    requires: these raw paths write audit rows too, and must never half-apply."""
     import json
     from enum import Enum
 
     from django.db import connection
 
+    if not connection.in_atomic_block:
+        raise RuntimeError("insert_rows must run inside transaction.atomic()")
     if not rows:
         return
     fields = {f.attname: f for f in model._meta.concrete_fields}

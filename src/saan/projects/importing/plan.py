@@ -905,10 +905,15 @@ def claim(batch_id: int) -> bool:
     )
 
 
+def stale_minutes() -> int:
+    """How long a commit may go without progress before it counts as stuck (a setting may
+    override ``STALE_AFTER_MINUTES``): the rule, its refusal and the status page all say this."""
+    return int(getattr(settings, "SAAN_IMPORT_STALE_MINUTES", STALE_AFTER_MINUTES))
+
+
 def stale_since() -> dt.datetime:
     """A committing batch last updated before this has lost its worker."""
-    minutes = getattr(settings, "SAAN_IMPORT_STALE_MINUTES", STALE_AFTER_MINUTES)
-    return timezone.now() - dt.timedelta(minutes=minutes)
+    return timezone.now() - dt.timedelta(minutes=stale_minutes())
 
 
 def is_stale(batch: ImportBatch) -> bool:
@@ -941,11 +946,7 @@ def reset_stale(*, actor: Any, batch_id: int) -> ImportBatch:
                 {
                     "status": [
                         _("การนำเข้านี้ไม่ได้ค้างอยู่: รีเซ็ตได้เฉพาะการบันทึกที่ไม่คืบหน้าเลยนานกว่า %(minutes)s นาที")
-                        % {
-                            "minutes": getattr(
-                                settings, "SAAN_IMPORT_STALE_MINUTES", STALE_AFTER_MINUTES
-                            )
-                        }
+                        % {"minutes": stale_minutes()}
                     ]
                 }
             )

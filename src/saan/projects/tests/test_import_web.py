@@ -280,3 +280,24 @@ def test_a_batch_whose_worker_died_can_be_reset_by_its_uploader_and_committed(cl
     assert committed.status == ImportStatus.COMMITTED and Project.objects.count() == 4
     with pytest.raises(ValidationError):  # a committed batch is not stuck
         plan.reset_stale(actor=cast.somchai, batch_id=batch.pk)
+
+
+def test_the_stuck_notice_names_the_configured_wait(client, cast, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.SAAN_IMPORT_STALE_MINUTES = 3
+    result = plan.import_file(
+        actor=cast.somchai,
+        owner=org("พอช."),
+        file_bytes=messy_workbook(),
+        filename="codi.xlsx",
+        commit=False,
+    )
+    assert plan.claim(result.batch.pk)
+    four_minutes_ago = timezone.now() - dt.timedelta(minutes=4)
+    ImportBatch.objects.filter(pk=result.batch.pk).update(updated_at=four_minutes_ago)
+    client.force_login(cast.somchai)
+    page = text(client.get(f"/projects/import/{result.batch.pk}/"))
+    assert "ไม่คืบหน้าเลยนานกว่า 3 นาที" in page

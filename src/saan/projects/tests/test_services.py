@@ -195,3 +195,13 @@ def test_the_imports_search_key_is_the_search_key(texts):
 
     assert search_key_fast(*texts) == search_key(*texts)
     assert search_key_fast(*texts) == search_key(*texts)  # from the remembered words too
+
+
+@pytest.mark.django_db(transaction=True)
+def test_raw_inserts_refuse_to_run_outside_a_transaction():
+    """The raw insert paths (audit rows included) must share their caller's transaction."""
+    from saan.projects import services
+
+    with pytest.raises(RuntimeError):
+        services.insert_rows(Theme, ["slug", "name_th"], [("x-raw", "ทดสอบ")])
+    assert not Theme.objects.filter(slug="x-raw").exists()
