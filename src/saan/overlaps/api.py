@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from saan.accounts.api_auth import api_user, signed_in
 from saan.areas.models import Area
+from saan.core.thai import normalise_digits
 from saan.indicators import queries as indicator_queries
 from saan.indicators.models import Indicator
 from saan.overlaps import gaps, queries, services
@@ -175,7 +176,7 @@ def _get(user: Any, finding_id: int) -> Finding:
 def list_findings(request: HttpRequest, filters: Query[FindingFilter]):  # type: ignore[no-untyped-def]
     qs = queries.findings(
         request.user,
-        area_code=filters.area.strip(),
+        area_code=normalise_digits(filters.area).strip(),
         fiscal_year=filters.fy,
         states=filters.state or None,
         kind=filters.kind or None,
@@ -321,7 +322,7 @@ class GapsOut(Schema):
 def gap_table(request: HttpRequest, code: str, filters: Query[GapFilter]):  # type: ignore[no-untyped-def]
     """``code`` is a province or district code, or ``TH`` for the country."""
     user = api_user(request)
-    area_code = "" if code.upper() == "TH" else code
+    area_code = "" if code.strip().upper() == "TH" else normalise_digits(code).strip()
     if area_code and not Area.objects.filter(code=area_code).exists():
         raise Http404("ไม่พบพื้นที่ / No such area")
     indicator = None

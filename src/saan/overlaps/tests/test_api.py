@@ -105,6 +105,18 @@ def test_gap_tables_count_what_the_caller_may_see(client, cast, scene):
     assert client.get("/api/overlaps/gaps/40", {"indicator": "nope"}).status_code == 422
 
 
+def test_gap_table_and_findings_accept_codes_in_thai_digits(client, cast, scene):
+    arabic = client.get("/api/overlaps/gaps/4001", {"fy": 2568}, **_auth(cast.somchai))
+    thai = client.get("/api/overlaps/gaps/๔๐๐๑", {"fy": 2568}, **_auth(cast.somchai))
+    assert thai.status_code == 200
+    assert thai.json()["area_code"] == "4001"
+    assert thai.json()["rows"] == arabic.json()["rows"]
+    findings = client.get("/api/overlaps/findings", {"area": "๔๐"}, **_auth(cast.coordinator))
+    assert findings.status_code == 200
+    same = client.get("/api/overlaps/findings", {"area": "40"}, **_auth(cast.coordinator))
+    assert findings.json() == same.json()
+
+
 def test_findings_filter_by_several_states(client, cast, pair):
     from saan.overlaps.services import finding_dismiss
 
