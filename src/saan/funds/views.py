@@ -115,6 +115,8 @@ def index(request: HttpRequest) -> HttpResponse:
     qs = queries.funds_listed_for(request.user)
     if area is not None:
         qs = qs.filter(area__code__startswith=area.code)
+    elif code:
+        qs = qs.none()  # an unknown code lists nothing rather than every fund
     kind = request.GET.get("kind", "")
     if kind in FundKind.values:
         qs = qs.filter(kind=kind)
@@ -131,6 +133,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "area": area,
+            "code": code,
             "kinds": FundKind.choices,
             "kind": kind,
             "can_register": can_register,

@@ -82,6 +82,15 @@ def test_the_fund_list_links_outsiders_to_the_public_summary(cast: Cast, books: 
     assert books.name not in client_for(None).get("/funds/?area=23").content.decode()
 
 
+def test_an_unknown_area_code_lists_no_fund_and_says_why(cast: Cast, books: Fund) -> None:
+    assert books.name in client_for(cast.volunteer).get("/funds/").content.decode()
+    response = client_for(cast.volunteer).get("/funds/?area=999999")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert books.name not in text
+    assert "ไม่พบพื้นที่รหัส “999999”" in text and 'value="999999"' in text
+
+
 def test_the_list_balances_match_each_funds_books(cast: Cast, books: Fund) -> None:
     paid = grant(cast, books, dt.date(2025, 11, 5), "500")
     services.entry_reverse(actor=cast.volunteer, entry=paid, date=dt.date(2025, 11, 6), reason="ผิด")
