@@ -219,12 +219,14 @@ def _plan(actor: Any, code: str, title: str) -> tuple[Plan, list[Any]] | None:
     if Plan.objects.filter(area_id=code, fiscal_year=FY).exists():
         return None
     agenda = CommonAgenda.objects.filter(area_id=code).order_by("-fiscal_year").first()
+    end = max(FY, agenda.fiscal_year) if agenda else FY
     plan = services.plan_create(
         actor=actor,
         area=Area.objects.get(code=code),
         fiscal_year=FY,
-        fiscal_year_end=max(FY, agenda.fiscal_year) if agenda else FY,
-        title=title,
+        fiscal_year_end=end,
+        # The title names the years the plan covers (a plan joined to a later agenda runs on).
+        title=f"{title} ปีงบประมาณ {FY}" + (f"–{end}" if end > FY else ""),
         agenda=agenda,
         description="แผนร่วมของภาคีในจังหวัดตามวาระร่วม: ใครทำอะไร ที่ไหน ใช้เงินจากแหล่งใด",
         is_public=True,
@@ -246,7 +248,7 @@ def _foundation(actor: Any) -> None:
 
 def _khon_kaen(actor: Any) -> None:
     _foundation(actor)
-    made = _plan(actor, "40", "แผนร่วมภาคีสานพลังจังหวัดขอนแก่น ปีงบประมาณ 2569")
+    made = _plan(actor, "40", "แผนร่วมภาคีสานพลังจังหวัดขอนแก่น")
     if made is None:
         return
     plan, goals = made
@@ -298,7 +300,7 @@ def _khon_kaen(actor: Any) -> None:
 
 
 def _trat(actor: Any) -> None:
-    made = _plan(actor, "23", "แผนร่วม 5 ดี วิถีตราด ปีงบประมาณ 2569")
+    made = _plan(actor, "23", "แผนร่วม 5 ดี วิถีตราด")
     if made is None:
         return
     plan, goals = made

@@ -43,6 +43,11 @@ def test_demo_plans(cast: Any, demo: None, client: Any) -> None:
     assert kk.agenda is not None and kk.agenda.vision == "คนขอนแก่น อยู่ดีมีแฮง เข้มแข็งยั่งยืน"
     assert trat.agenda is not None and trat.agenda.vision == "5 ดี วิถีตราด"
     assert (kk.status, kk.version) == (PlanStatus.REVISED, 2)
+    for plan in (kk, trat):  # the title names every fiscal year the plan covers
+        years = f"{plan.fiscal_year}" + (
+            f"–{plan.fiscal_year_end}" if plan.fiscal_year_end > plan.fiscal_year else ""
+        )
+        assert plan.title.endswith(f"ปีงบประมาณ {years}"), plan.title
     assert PlanVersion.objects.get(plan=kk).resolution is not None
     goals, rows = queries.plan_funding(cast.coordinator, kk)
     # The transfer chain: recorded 600,000, counted 300,000 at สสส.
