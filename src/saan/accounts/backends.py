@@ -19,10 +19,11 @@ def _by_pk(model: type[Model], alias: str) -> tuple[str, list[str], list[tuple[i
     quote = connection.ops.quote_name
     meta = model._meta
     fields = list(meta.concrete_fields)
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    pk_column = str(meta.pk.column)  # type: ignore[union-attr]
     sql = (
         f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608 (names from the model)
-        f"WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]
+        f"WHERE {quote(pk_column)} = %s"
     )
     converters = []
     for i, field in enumerate(fields):
