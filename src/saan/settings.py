@@ -186,6 +186,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("SAAN_FROM_EMAIL", "saan@localhost")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Sessions live in the database (one row each, so signing out ends a session in every server
+# process); ``accounts.sessions`` reads the row with one precompiled statement.
+SESSION_ENGINE = "saan.accounts.sessions"
 SESSION_COOKIE_SECURE = env_bool(
     "SAAN_SECURE_COOKIES", not DEBUG and "SAAN_SECRET_KEY" in os.environ
 )

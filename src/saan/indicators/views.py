@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,9 +27,16 @@ from saan.areas.models import Area, AreaGroup, Level
 from saan.areas.overview import province_tiles, tile_layout
 from saan.core.pages import get_or_404, page
 from saan.core.thai import fiscal_year, normalise_digits
-from saan.indicators import charts, queries, rollups, services
+from saan.indicators import charts, queries, services
 from saan.indicators.forms import NoteForm, ReturnForm, ValueForm
-from saan.indicators.models import Aggregation, DataValue, Indicator, Source, State
+from saan.indicators.models import (
+    Aggregation,
+    DataValue,
+    Indicator,
+    RollupVersion,
+    Source,
+    State,
+)
 from saan.indicators.periods import (
     fiscal_year_period,
     label,
@@ -257,37 +264,70 @@ def _columns(area: Area) -> list[Column]:
     return cols
 
 
-PICTURE_VERSION = 1  # bump when the picture's templates or drawing change
+PICTURE_VERSION = 2  # bump when the picture's templates, drawing or cached parts change
 PICTURE_SECONDS = 600  # also bounds how long a change made outside the services stays unseen
+
+
+def _picture_versions() -> tuple[tuple[str, int], tuple[tuple[int, bool], ...]]:
+    """What the picture's cache key needs from the database, in one statement written once per
+    database (the repeat view must be cheap): the roll-up version (as ``rollups.version()``:
+    token and counter, ("", 0) before any change; every committed change of values moves it)
+    and every indicator's primary key with its publicity, so a change of who may see an
+    indicator is seen at once, also when it was made with a plain ``UPDATE``."""
+    vendor = connection.vendor
+    if vendor not in _VERSIONS_SQL:
+        q = connection.ops.quote_name
+        _VERSIONS_SQL[vendor] = (
+            f"SELECT 0, {q('token')}, {q('counter')}, NULL "  # noqa: S608 (names from models)
+            f"FROM {q(RollupVersion._meta.db_table)} WHERE {q('id')} = 1 UNION ALL "
+            f"SELECT 1, NULL, {q('id')}, {q('is_public')} FROM {q(Indicator._meta.db_table)} "
+            "ORDER BY 1, 3"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSIONS_SQL[vendor])
+        rows = cursor.fetchall()
+    version: tuple[str, int] = ("", 0)
+    catalogue = []
+    for kind, token, number, public in rows:
+        if kind == 0:
+            version = (token, number)
+        else:
+            catalogue.append((number, bool(public)))
+    return version, tuple(catalogue)
+
+
+_VERSIONS_SQL: dict[str, str] = {}
 
 
 def picture(request: HttpRequest, code: str) -> HttpResponse:
     """ภาพข้อมูลพื้นที่: the area's key figures for a fiscal year beside the areas above it, the
     trend, the well-being dimensions, its children ranked, and how complete and checked the
     data is. Fits an A4 page when printed."""
-    area = _area_or_404(code)
     user = request.user
     part = bool(getattr(request, "htmx", None)) and request.GET.get("part") == "children"
-    # Everything below is drawn from roll-ups, values and targets, for what this user may see:
-    # kept in the cache under the roll-up version (which every committed change moves), the
-    # request's options, the user's grants (all that decides what the user sees and may do
-    # here) and the catalogue's indicators with their publicity, so a repeat request is a few
-    # cheap lookups and builds nothing.
+    # Everything below is drawn from the area, roll-ups, values and targets, for what this
+    # user may see: kept in the cache under the roll-up version (which every committed change
+    # moves), the request's options, the user's grants (all that decides what the user sees
+    # and may do here) and the catalogue's indicators with their publicity, so a repeat request
+    # is one statement for the versions, the user's grants and a cache read, and builds
+    # nothing (not even the area and its ancestors, kept with the content).
+    versions, catalogue = _picture_versions()
     signature = (
         PICTURE_VERSION,
-        area.code,
+        normalise_digits(code),
         sorted(request.GET.items()),
         translation.get_language(),
         timezone.localdate().isoformat(),
-        rollups.version(),
+        versions,
         permissions.is_admin(user),
         sorted(map(repr, permissions.grants(user))),
-        tuple(Indicator.objects.order_by("pk").values_list("pk", "is_public")),
+        catalogue,
         part,
     )
     cache_key = "saan:indicators:picture:" + hashlib.sha256(repr(signature).encode()).hexdigest()
     found = cache.get(cache_key)
     if found is None:
+        area = _area_or_404(code)
         known = list(queries.catalogue_for(user))
         indicators = queries.indicators_for(user, area.code, known)
         works_here = area.level != Level.PROVINCE and queries.may_work_on(user, area.code)
@@ -295,7 +335,7 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
             works_here and area.level == Level.SUBDISTRICT,
             works_here and area.level == Level.DISTRICT,
         )
-        found = _picture_content(
+        drawn, period = _picture_content(
             request,
             area,
             indicators,
@@ -305,8 +345,9 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
             len(known) - len(indicators),
             part,
         )
+        found = (drawn, period, area, area.ancestors())
         cache.set(cache_key, found, PICTURE_SECONDS)
-    content, period = found
+    content, period, area, ancestors = found
     if part:
         return HttpResponse(content)
     return page(
@@ -314,7 +355,7 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
         "indicators/picture.html",
         {
             "area": area,
-            "ancestors": area.ancestors(),
+            "ancestors": ancestors,
             "period": period,
             "content": mark_safe(content),
         },

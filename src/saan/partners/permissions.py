@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from saan.partners.models import Membership, Organisation, Role
@@ -34,12 +35,29 @@ def grants(user: Any) -> tuple[Grant, ...]:
         return ()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        rows = Membership.objects.filter(user=user, is_active=True).values_list(
-            "organisation_id", "role", "area_id"
-        )
+        # Read on nearly every signed-in request: one statement written once per database (the
+        # ORM's filter, in Membership's order) instead of building the query each time.
+        with connection.cursor() as cursor:
+            cursor.execute(_grants_sql(connection.vendor), [user.pk, True])
+            rows = cursor.fetchall()
         cached = tuple(Grant(org, role, area or "") for org, role, area in rows)
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+_GRANTS_SQL: dict[str, str] = {}
+
+
+def _grants_sql(vendor: str) -> str:
+    if vendor not in _GRANTS_SQL:
+        q = connection.ops.quote_name
+        _GRANTS_SQL[vendor] = (
+            f"SELECT {q('organisation_id')}, {q('role')}, {q('area_id')} "  # noqa: S608
+            f"FROM {q(Membership._meta.db_table)} "
+            f"WHERE {q('user_id')} = %s AND {q('is_active')} = %s "
+            f"ORDER BY {q('area_id')}, {q('organisation_id')}, {q('role')}"
+        )
+    return _GRANTS_SQL[vendor]
 
 
 def forget(user: Any) -> None:

@@ -162,3 +162,28 @@ class TestOrganisations:
 
     def test_editors_edit_no_organisation(self, cast):
         assert not permissions.organisations_editable_by(cast.somchai).exists()
+
+
+def test_grants_are_the_active_memberships_in_the_models_order(cast):
+    from saan.partners.models import Membership
+    from saan.partners.permissions import Grant, forget, grants
+
+    Membership.objects.create(user=cast.somchai, role="viewer", organisation=org("สสส."))
+    Membership.objects.create(
+        user=cast.somchai, role="viewer", organisation=org("สช."), area_id="23", is_active=False
+    )
+    forget(cast.somchai)
+    expected = tuple(
+        Grant(org, role, area or "")
+        for org, role, area in Membership.objects.filter(
+            user=cast.somchai, is_active=True
+        ).values_list("organisation_id", "role", "area_id")
+    )
+    assert grants(cast.somchai) == expected
+    assert len(expected) == 2 and Grant(org("สสส.").pk, "viewer", "") in expected
+    assert all(g.area_code != "23" for g in expected)
+    # Read once per request (cached on the user object); forget() reads again.
+    Membership.objects.filter(user=cast.somchai).update(is_active=False)
+    assert grants(cast.somchai) == expected
+    forget(cast.somchai)
+    assert grants(cast.somchai) == ()
