@@ -218,3 +218,16 @@ def test_a_failure_after_the_new_values_were_sent_leaves_nothing_behind(cast, po
     # Six chunks of new values (16 rows) went to the database before the changed ones failed.
     assert calls == [3, 3, 3, 3, 3, 1, 2]
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("code", ["", "4", "40", "4001", "400108", "4001080", "23", "abc"])
+def test_values_under_an_area_are_those_whose_code_starts_with_it(poor, code):
+    from saan.indicators.queries import values_under_q
+
+    for area in ("40", "4001", "400101", "400108", "401001", "410101", "230101"):
+        a_value(poor, area=area)
+    under = set(DataValue.objects.filter(values_under_q(code)).values_list("area_id", flat=True))
+    starting = {
+        a for a in DataValue.objects.values_list("area_id", flat=True) if a.startswith(code)
+    }
+    assert under == starting
