@@ -231,3 +231,30 @@ def test_values_under_an_area_are_those_whose_code_starts_with_it(poor, code):
         a for a in DataValue.objects.values_list("area_id", flat=True) if a.startswith(code)
     }
     assert under == starting
+
+
+# ------------------------------------------------------------------- the commit's bookkeeping
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_committing_a_kept_file_never_copies_the_file_again(cast, poor, monkeypatch, background):
+    from django.test.utils import CaptureQueriesContext
+
+    content = "รหัสตัวชี้วัด,รหัสพื้นที่,ช่วงเวลา,ค่า\npoor-households,400108,2568,4\n".encode()
+    batch = services.import_preview(
+        actor=cast.somchai, content=content, filename="x.csv", options=Options()
+    )
+    if background:
+        monkeypatch.setattr(services, "BACKGROUND_THRESHOLD", 0)
+    with CaptureQueriesContext(connection) as queries:
+        batch = services.import_commit(actor=cast.somchai, batch=batch)
+        if background:
+            assert batch.status == ImportStatus.QUEUED
+            services.run_commit(batch.pk)
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    imports = [sql for sql in writes if IndicatorImport._meta.db_table in sql]
+    assert imports and not [sql for sql in imports if '"content"' in sql]
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.COMMITTED and bytes(batch.content) == content
+    assert batch.counts["create"] == 1 and batch.committed_at is not None
+    assert DataValue.objects.get(indicator=poor, area_id="400108").value == 4
