@@ -43,11 +43,11 @@ CREATE_COLUMNS = (
     "indicator_id, area_id, period, breakdown, value, source_note, state, note, entered_by_id, "
     "entered_at, updated_at"
 )
-Sink = Callable[[Sequence[tuple[Any, ...]]], None]
+Sink = Callable[[Sequence[Any]], None]
 
 
-def _write_chunk(sink: Sink, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Send one chunk of rows to the database."""
+def _write_chunk(sink: Sink, rows: Sequence[Any]) -> None:
+    """Send one chunk of rows (tuples, or the plan's changes) to the database."""
     sink(rows)
 
 
@@ -115,16 +115,16 @@ def _copy_creates(raw: Any, creates: list[Change], *, user: int | None, now: dt.
     """COPY the new values straight into the values table (under the import's lock the plan's
     creates are authoritative: a key that exists after all fails the unique key)."""
     values = connection.ops.quote_name(DataValue._meta.db_table)
-    rows = ((*c.key, c.value, c.source, State.ENTERED, "", user, now, now) for c in creates)
+    tail = (str(State.ENTERED), "", user, now, now)
     with raw.copy(f"COPY {values} ({CREATE_COLUMNS}) FROM STDIN") as copy:
         write_row = copy.write_row
 
-        def sink(chunk: Sequence[tuple[Any, ...]]) -> None:
-            for row in chunk:
-                write_row(row)
+        def sink(chunk: Sequence[Change]) -> None:
+            for c in chunk:
+                write_row((*c.key, c.value, c.source, *tail))
 
-        for chunk in _chunks(rows, CHUNK):
-            _write_chunk(sink, chunk)
+        for start in range(0, len(creates), CHUNK):
+            _write_chunk(sink, creates[start : start + CHUNK])
     if raw.rowcount != len(creates):
         raise msg.ImportBlocked(msg.changed_meanwhile())
     return len(creates)
@@ -145,19 +145,19 @@ def _stage_updates(
         "source_note varchar(300), old_value numeric(20, 4), old_state varchar(10), "
         "old_note varchar(500), old_source varchar(300)) ON COMMIT DROP"
     )
-    rows = ((c.old[0], *c.key, c.value, c.source, *c.old[1:]) for c in updates if c.old)
     with cursor.cursor.copy(
         f"COPY {STAGE} (id, indicator_id, area_id, period, breakdown, value, source_note, "
         "old_value, old_state, old_note, old_source) FROM STDIN"
     ) as copy:
         write_row = copy.write_row
 
-        def sink(chunk: Sequence[tuple[Any, ...]]) -> None:
-            for row in chunk:
-                write_row(row)
+        def sink(chunk: Sequence[Change]) -> None:
+            for c in chunk:
+                assert c.old is not None  # an update always has the stored row
+                write_row((c.old[0], *c.key, c.value, c.source, *c.old[1:]))
 
-        for chunk in _chunks(rows, CHUNK):
-            _write_chunk(sink, chunk)
+        for start in range(0, len(updates), CHUNK):
+            _write_chunk(sink, updates[start : start + CHUNK])
     cursor.execute(
         f"UPDATE {values} d SET value = s.value, source_note = s.source_note, "  # noqa: S608
         "state = %s, note = '', state_by_id = NULL, state_at = NULL, updated_at = %s "
