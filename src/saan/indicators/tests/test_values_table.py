@@ -182,6 +182,25 @@ def test_a_new_value_that_exists_after_all_ends_in_a_clear_refusal(cast, poor, m
     assert snapshot() == before
 
 
+def test_the_page_s_commit_of_a_stale_plan_fails_with_the_thai_reason(cast, poor, monkeypatch):
+    content = "รหัสตัวชี้วัด,รหัสพื้นที่,ช่วงเวลา,ค่า\npoor-households,400108,2568,4\n".encode()
+    batch = services.import_preview(
+        actor=cast.somchai, content=content, filename="x.csv", options=Options()
+    )
+    before = snapshot()
+
+    def insert_the_create(plan):
+        indicator_id, area, period, breakdown = plan.creates[0].key
+        DataValue.objects.create(
+            indicator_id=indicator_id, area_id=area, period=period, breakdown=breakdown, value=9
+        )
+
+    _classify_then(monkeypatch, insert_the_create)
+    batch = services.import_commit(actor=cast.somchai, batch=batch)
+    assert (batch.status, batch.error) == (ImportStatus.FAILED, msg.changed_meanwhile())
+    assert snapshot() == before
+
+
 def test_an_updated_value_that_is_gone_ends_in_a_clear_refusal(cast, poor, monkeypatch):
     import_text(cast.admin, "poor-households,400108,2568,5\npoor-households,400101,2568,6")
     before = snapshot()
