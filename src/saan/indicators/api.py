@@ -216,7 +216,7 @@ def list_values(request: HttpRequest, filters: Query[ValueFilter]):  # type: ign
         indicator = _indicator_or_404(request, filters.indicator)
         qs = qs.filter(indicator=indicator)
     if filters.area:
-        qs = qs.filter(area__code__startswith=normalise_digits(filters.area).strip())
+        qs = qs.filter(queries.values_under_q(normalise_digits(filters.area).strip()))
     if filters.period:
         qs = qs.filter(period=_period_filter(filters.period, indicator))
     if filters.state:

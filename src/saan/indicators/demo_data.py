@@ -28,6 +28,7 @@ from saan.audit.services import record
 from saan.indicators import rollups
 from saan.indicators.catalogue import load_catalogue
 from saan.indicators.models import Aggregation, DataValue, Indicator, State
+from saan.indicators.queries import values_under_q
 from saan.partners.models import Organisation
 
 # Phase 1 and Phase 2 of the alliance's programme.
@@ -213,7 +214,7 @@ def load_indicator_demo(
         )
         value_within = Q(pk__in=[])
         for p in provinces:
-            value_within |= Q(area__code__startswith=p)
+            value_within |= values_under_q(p)
         existing = set(
             DataValue.objects.filter(
                 value_within,

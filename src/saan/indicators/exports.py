@@ -34,6 +34,7 @@ from django.utils.http import content_disposition_header
 
 from saan.areas.models import Area
 from saan.core.spreadsheets import safe_cell, safe_row
+from saan.indicators import queries
 from saan.indicators.models import DataValue, Indicator, State
 from saan.indicators.periods import label, period_range, period_type_of
 from saan.partners import permissions
@@ -116,7 +117,7 @@ class Selection:
     def values(self) -> QuerySet[DataValue]:
         qs = DataValue.objects.filter(indicator__in=self.indicators)
         if self.area_code:
-            qs = qs.filter(area__code__startswith=self.area_code)
+            qs = qs.filter(queries.values_under_q(self.area_code))
         if self.periods:
             qs = qs.filter(period__in=self.periods)
         return qs

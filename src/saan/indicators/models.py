@@ -195,10 +195,31 @@ class State(models.TextChoices):
 class DataValue(models.Model):
     """One figure: indicator × area × period × breakdown ("" for the total; ``sex:f``,
     ``age:60+`` …). Its verification ``state`` moves entered → verified → accepted, or back to
-    returned with a reason. Every change is audited with the value before and after."""
+    returned with a reason. Every change is audited with the value before and after.
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="data_values")
+    This is the national-scale fact table (millions of rows), so it is kept slim: its foreign
+    keys have no database constraint and no index of their own; there are only the unique key
+    and the two composite indexes that the pages and roll-ups read. Integrity is kept by the
+    writers (``services`` and the importer resolve every indicator, area and organisation in the
+    same transaction), the ORM still refuses to delete an indicator or organisation with values
+    (PROTECT) and empties ``entered_by``/``state_by`` of a deleted user (SET_NULL), and
+    ``./saan manage check_values`` counts orphans. See "The values table" in
+    docs/architecture.md."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_constraint=False,
+        db_index=False,
+    )
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        related_name="data_values",
+        db_constraint=False,
+        db_index=False,
+    )
     period = models.CharField(_("ช่วงเวลา"), max_length=10)
     breakdown = models.CharField(_("จำแนก"), max_length=40, blank=True, default="")
     value = models.DecimalField(_("ค่า"), max_digits=20, decimal_places=4)
@@ -210,17 +231,31 @@ class DataValue(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="data_values",
+        db_constraint=False,
+        db_index=False,
     )
     state = models.CharField(
         _("สถานะการสอบทาน"), max_length=10, choices=State.choices, default=State.ENTERED
     )
     note = models.CharField(_("บันทึกการสอบทาน"), max_length=500, blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     entered_at = models.DateTimeField(auto_now_add=True)
     state_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     state_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -570,6 +570,13 @@ def indicators_for(
     return [i for i in known if i.is_public or member]
 
 
+def values_under_q(code: str) -> Q:
+    """Values in area ``code`` or anywhere under it. Area codes are digit strings, so the prefix
+    test is a range, which the values table's area index answers (``LIKE 'xx%'`` would need a
+    pattern index the slim values table does not have)."""
+    return Q(area_id__gte=code, area_id__lte=code + "9" * max(6 - len(code), 0))
+
+
 def values_visible_q(user: Any) -> Q:
     """Values a user may read: every value of a public indicator, and of the others those in
     areas a grant of the user reaches."""
@@ -577,7 +584,7 @@ def values_visible_q(user: Any) -> Q:
         return ~Q(pk__in=[])
     q = Q(indicator__is_public=True)
     for g in permissions.grants(user):
-        q |= Q(area__code__startswith=g.area_code) if g.area_code else ~Q(pk__in=[])
+        q |= values_under_q(g.area_code) if g.area_code else ~Q(pk__in=[])
     return q
 
 

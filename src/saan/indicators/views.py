@@ -823,7 +823,7 @@ def _pending(user: Any, area: Area, period: str) -> list[PendingRow]:
     visible = [i.pk for i in _stored_indicators(user, area)]
     values = (
         DataValue.objects.filter(
-            area__code__startswith=area.code,
+            queries.values_under_q(area.code),
             area__level=Level.SUBDISTRICT,
             period=period,
             breakdown="",

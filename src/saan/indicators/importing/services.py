@@ -48,6 +48,22 @@ MAX_UPLOAD_MB = 50
 BACKGROUND_THRESHOLD = 20_000
 # A correction touching at most this many areas refreshes only their ancestors' roll-ups.
 TARGETED_REFRESH_LIMIT = 50
+# What a recheck or a commit changes in a kept batch: never ``content`` (the file, up to
+# MAX_UPLOAD_MB), which saving every field would copy again, nor who uploaded what and when.
+BATCH_FIELDS = [
+    "file_format",
+    "shape",
+    "row_count",
+    "counts",
+    "report",
+    "options",
+    "status",
+    "phase",
+    "error",
+    "committed_at",
+    "progress_done",
+    "progress_total",
+]
 
 
 def can_import(user: Any) -> bool:
@@ -122,7 +138,7 @@ def import_recheck(*, actor: Any, batch: IndicatorImport) -> IndicatorImport:
     )
     _store_plan(batch, plan)
     batch.status, batch.error, batch.phase = ImportStatus.PREVIEWED, "", ""
-    batch.save()
+    batch.save(update_fields=BATCH_FIELDS)
     return batch
 
 
@@ -158,14 +174,14 @@ def import_commit(
         with transaction.atomic():
             batch.status, batch.phase = ImportStatus.QUEUED, "queued"
             batch.progress_done, batch.progress_total = 0, batch.row_count
-            batch.save()
+            batch.save(update_fields=BATCH_FIELDS)
             pk = batch.pk
             transaction.on_commit(lambda: commit_import.enqueue(pk))
         return batch
     batch.status = ImportStatus.QUEUED
-    batch.save()
+    batch.save(update_fields=BATCH_FIELDS)
     run_commit(batch.pk)
-    batch.refresh_from_db()
+    batch.refresh_from_db(fields=BATCH_FIELDS)
     return batch
 
 
@@ -199,7 +215,7 @@ def run_commit(batch_id: int) -> IndicatorImport | None:
     except Exception:
         _failed(batch_id, msg.commit_failed())
         raise
-    return IndicatorImport.objects.get(pk=batch_id)
+    return IndicatorImport.objects.defer("content").get(pk=batch_id)
 
 
 def _failed(batch_id: int, reason: str) -> None:
@@ -264,7 +280,10 @@ def commit_file(
         batch.status, batch.phase, batch.error = ImportStatus.COMMITTED, "", ""
         batch.committed_at = timezone.now()
         batch.progress_done = batch.progress_total = batch.row_count
-        batch.save()
+        if batch.pk is None:
+            batch.save()
+        else:
+            batch.save(update_fields=BATCH_FIELDS)
         note = f"import #{batch.pk} {batch.filename}"
         written = writing.write(plan, actor=actor, now=batch.committed_at, note=note)
         if written:
