@@ -24,7 +24,7 @@ from saan.core.pages import page
 from saan.core.thai import normalise_digits
 from saan.partners import permissions
 from saan.partners.models import Organisation
-from saan.projects.panels import area_panel
+from saan.projects.panels import area_panel_html
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -80,6 +80,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     organisations = Organisation.objects.filter(
         home_area__code__startswith=area.code
     ).select_related("home_area")[:50]
+    # "Who does what here": drawn once per register version and viewer (``core.fragments``).
+    work_panel, work = area_panel_html(request.user, area)
     return page(
         request,
         "areas/detail.html",
@@ -97,7 +99,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_see_history": permissions.member_of_area(request.user, area.code),
             "coordinates": permissions.coordinates(request.user, area.code),
             "data_version": _data_version(),
-            "work": area_panel(request.user, area),
+            "work_panel": work_panel,
+            "work": work,  # None when the panel came from the cache
         },
     )
 

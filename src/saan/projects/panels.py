@@ -23,8 +23,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from saan.areas.models import Area, Level
+from saan.core import fragments
 from saan.core.thai import format_baht
 from saan.partners import permissions
 from saan.partners.models import Organisation, Role
@@ -257,6 +260,33 @@ def area_panel(user: Any, area: Area) -> AreaWork:
     if tally.count and area.level == Level.SUBDISTRICT:
         _projects(work, _reaching(user, area.code))
     return work
+
+
+PANEL_REVISION = 1  # raise when ``_area_panel.html`` or what it is given changes
+
+
+def area_panel_html(user: Any, area: Area) -> tuple[SafeString, AreaWork | None]:
+    """The panel drawn as HTML for ``user`` (``projects/_area_panel.html``), kept in the cache
+    under the register's version, the area and what decides what the user sees
+    (``core.fragments``); and the ``AreaWork`` it was drawn from when it was drawn now (None
+    when it came from the cache)."""
+    built: list[AreaWork] = []
+
+    def build() -> str:
+        work = area_panel(user, area)
+        built.append(work)
+        return render_to_string("projects/_area_panel.html", {"area": area, "work": work})
+
+    html = fragments.cached(
+        "projects:area-panel",
+        build,
+        versions=[summary.version()],
+        user=user,
+        params=[("area", area.code)],
+        revision=PANEL_REVISION,
+    )
+    # The template escaped every value; the cache hands back the same string.
+    return mark_safe(html), built[0] if built else None  # noqa: S308
 
 
 def _matrix(work: AreaWork, tally: Tally) -> None:
