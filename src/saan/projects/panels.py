@@ -286,7 +286,7 @@ def area_panel_html(user: Any, area: Area) -> tuple[SafeString, AreaWork | None]
         revision=PANEL_REVISION,
     )
     # The template escaped every value; the cache hands back the same string.
-    return mark_safe(html), built[0] if built else None  # noqa: S308
+    return mark_safe(html), built[0] if built else None
 
 
 def _matrix(work: AreaWork, tally: Tally) -> None:
