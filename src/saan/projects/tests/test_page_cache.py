@@ -316,3 +316,19 @@ def test_query_parameters_are_part_of_the_key(client, cast, work):
     assert work.elderly.title in all_years and work.elderly.title not in only_2569
     sorted_by_budget = text(client.get("/projects/?area=40&sort=-budget", HTTP_HX_REQUEST="true"))
     assert sorted_by_budget != all_years
+
+
+def test_an_organisation_registered_in_the_area_shows_on_its_page(client, cast, work):
+    from saan.areas.models import Area
+    from saan.partners.models import Sector
+    from saan.partners.services import organisation_create
+
+    client.force_login(cast.niran)
+    assert "วิสาหกิจชุมชนบ้านโนนทอง" not in text(client.get("/areas/40/"))
+    organisation_create(
+        actor=cast.admin,
+        name_th="วิสาหกิจชุมชนบ้านโนนทอง",
+        sector=Sector.CIVIL_SOCIETY,
+        home_area=Area.objects.get(code="400108"),
+    )
+    assert "วิสาหกิจชุมชนบ้านโนนทอง" in text(client.get("/areas/40/"))
