@@ -124,9 +124,9 @@ def count_queries(paths: list[str], cookie: str) -> None:
                 self.captured.append((sql, time.perf_counter() - began))
 
     def timed(path: str) -> tuple[float, float]:
-        """Median wall and CPU ms of 5 requests."""
+        """Median wall and CPU ms of 11 requests."""
         walls, cpus = [], []
-        for _ in range(5):
+        for _ in range(11):
             wall, cpu = time.perf_counter(), time.process_time()
             client.get(path)
             walls.append(time.perf_counter() - wall)
@@ -170,7 +170,7 @@ def count_queries(paths: list[str], cookie: str) -> None:
             print(f"  {seconds * 1000:7.1f} ms  {sql[:300]}")
     print()
     print(
-        "in-process, one request at a time (Django test client, signed in, median of 5; CPU = "
+        "in-process, one request at a time (Django test client, signed in, median of 11; CPU = "
         "this process, without the database server's): cold = fragment caching off, warm = a "
         "repeat view"
     )
