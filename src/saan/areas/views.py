@@ -69,12 +69,13 @@ def _data_version() -> dt.date:
     return dt.date(year, month, day)
 
 
-AROUND_REVISION = 1  # raise when ``_below``, ``_children`` or ``_organisations`` change
+AROUND_REVISION = 2  # raise when ``_below``, ``_groups``, ``_children``, ``_organisations`` change
 
 
 def _around(area: Area) -> dict[str, str]:
     """The parts of an area page that are the same for everyone: the count of areas below it,
-    its child areas and the organisations based in it, drawn as HTML."""
+    the area groups it belongs to (itself or through the areas above it) and the provinces it
+    mentors, its child areas and the organisations based in it, drawn as HTML."""
     children = children_with_counts(area) if area.level != Level.SUBDISTRICT else []
     below = dict(
         Area.objects.within(area.code)
@@ -86,17 +87,28 @@ def _around(area: Area) -> dict[str, str]:
     organisations = Organisation.objects.filter(
         home_area__code__startswith=area.code
     ).select_related("home_area")[:50]
-    context = {"area": area, "below": below, "children": children, "organisations": organisations}
+    memberships = list(area.group_memberships.select_related("group", "group__parent", "mentor"))
+    member_of = {m.group_id for m in memberships}
+    context = {
+        "area": area,
+        "below": below,
+        "children": children,
+        "organisations": organisations,
+        "group_memberships": memberships,
+        "inherited_groups": [g for g in groups_of(area) if g.pk not in member_of],
+        "mentees": area.mentees.select_related("area", "group"),
+    }
     return {
         part: render_to_string(f"areas/_{part}.html", context)
-        for part in ("below", "children", "organisations")
+        for part in ("below", "groups", "children", "organisations")
     }
 
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     area = _area_or_404(code)
-    # Areas and organisations moving also move the register's version (``projects.apps``): the
-    # parts the same for everyone are kept under it, per area and language.
+    # Areas, area groups and organisations saved also move the register's version
+    # (``projects.apps``): the parts the same for everyone are kept under it, per area and
+    # language.
     around = fragments.cached(
         "areas:around",
         lambda: _around(area),
@@ -104,8 +116,6 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         params=[("area", area.code)],
         revision=AROUND_REVISION,
     )
-    memberships = area.group_memberships.select_related("group", "group__parent", "mentor")
-    mentees = area.mentees.select_related("area", "group")
     # "Who does what here": drawn once per register version and viewer (``core.fragments``).
     work_panel, work = area_panel_html(request.user, area)
     return page(
@@ -115,11 +125,6 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "area": area,
             "ancestors": area.ancestors(),
             "around": {part: mark_safe(html) for part, html in around.items()},
-            "group_memberships": memberships,
-            "inherited_groups": [
-                g for g in groups_of(area) if g.pk not in {m.group_id for m in memberships}
-            ],
-            "mentees": mentees,
             "can_see_history": permissions.member_of_area(request.user, area.code),
             "coordinates": permissions.coordinates(request.user, area.code),
             "data_version": _data_version(),

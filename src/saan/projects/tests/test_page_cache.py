@@ -332,3 +332,18 @@ def test_an_organisation_registered_in_the_area_shows_on_its_page(client, cast, 
         home_area=Area.objects.get(code="400108"),
     )
     assert "วิสาหกิจชุมชนบ้านโนนทอง" in text(client.get("/areas/40/"))
+
+
+def test_an_area_group_membership_shows_on_the_area_page_at_once(client, cast, work):
+    from saan.areas.models import Area, AreaGroup
+    from saan.areas.services import area_group_create, area_group_member_set
+
+    client.force_login(cast.admin)
+    assert "เครือข่ายทดลองภาคอีสาน" not in text(client.get("/areas/4001/"))
+    group = area_group_create(
+        actor=cast.admin, slug="isan-pilot", name_th="เครือข่ายทดลองภาคอีสาน", kind="pilot_set"
+    )
+    area_group_member_set(
+        actor=cast.admin, group=AreaGroup.objects.get(pk=group.pk), area=Area.objects.get(code="40")
+    )
+    assert "เครือข่ายทดลองภาคอีสาน" in text(client.get("/areas/4001/"))  # through its province
