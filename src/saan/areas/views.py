@@ -109,15 +109,16 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     # Areas, area groups and organisations saved also move the register's version
     # (``projects.apps``): the parts the same for everyone are kept under it, per area and
     # language.
+    version = summary.version()  # read before anything is drawn
     around = fragments.cached(
         "areas:around",
         lambda: _around(area),
-        versions=[summary.version()],
+        versions=[version],
         params=[("area", area.code)],
         revision=AROUND_REVISION,
     )
     # "Who does what here": drawn once per register version and viewer (``core.fragments``).
-    work_panel, work = area_panel_html(request.user, area)
+    work_panel, work = area_panel_html(request.user, area, version)
     return page(
         request,
         "areas/detail.html",

@@ -268,11 +268,14 @@ def area_panel(user: Any, area: Area) -> AreaWork:
 PANEL_REVISION = 2  # raise when ``_area_panel.html`` or what it is given changes
 
 
-def area_panel_html(user: Any, area: Area) -> tuple[SafeString, AreaWork | None]:
+def area_panel_html(
+    user: Any, area: Area, version: tuple[str, int] | None = None
+) -> tuple[SafeString, AreaWork | None]:
     """The panel drawn as HTML for ``user`` (``projects/_area_panel.html``), kept in the cache
     under the register's version, the area and what decides what the user sees
     (``core.fragments``); and the ``AreaWork`` it was drawn from when it was drawn now (None
-    when it came from the cache)."""
+    when it came from the cache). ``version``: ``summary.version()`` if the caller read it
+    already (before anything was drawn)."""
     built: list[AreaWork] = []
 
     def build() -> str:
@@ -289,7 +292,7 @@ def area_panel_html(user: Any, area: Area) -> tuple[SafeString, AreaWork | None]
     html = fragments.cached(
         "projects:area-panel",
         build,
-        versions=[summary.version()],
+        versions=[version or summary.version()],
         user=user,
         params=[("area", area.code)],
         revision=PANEL_REVISION,

@@ -332,7 +332,6 @@ def project_list(request: HttpRequest) -> HttpResponse:
         lambda: render_to_string(
             "projects/_filters.html",
             {"form": filtered().form, "filtered": filtered()},
-            request,
         ),
         today=True,
     )
