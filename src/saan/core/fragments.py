@@ -67,7 +67,8 @@ def key(
         tuple(versions),
         viewer(user),
         translation.get_language(),
-        tuple(sorted((str(k), str(v)) for k, v in params)),
+        # By name only: a repeated name keeps its values' order (the last one counts).
+        tuple(sorted(((str(k), str(v)) for k, v in params), key=lambda kv: kv[0])),
         timezone.localdate().isoformat() if today else "",
         extra,
     )

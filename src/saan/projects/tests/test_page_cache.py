@@ -347,3 +347,11 @@ def test_an_area_group_membership_shows_on_the_area_page_at_once(client, cast, w
         actor=cast.admin, group=AreaGroup.objects.get(pk=group.pk), area=Area.objects.get(code="40")
     )
     assert "เครือข่ายทดลองภาคอีสาน" in text(client.get("/areas/4001/"))  # through its province
+
+
+def test_a_repeated_parameter_in_another_order_is_another_page(client, cast, work):
+    client.force_login(cast.admin)
+    first = text(client.get("/projects/?area=40&fy=2569&fy=2568", HTTP_HX_REQUEST="true"))
+    second = text(client.get("/projects/?area=40&fy=2568&fy=2569", HTTP_HX_REQUEST="true"))
+    assert work.elderly.title in first  # the last fy counts: 2568
+    assert work.elderly.title not in second
