@@ -15,7 +15,8 @@ A fragment is kept under a key made of everything that decides what it shows:
   anything that depends on it.
 
 The page around the fragment (header, messages, user menu, CSRF token) is drawn per request:
-never put a form with a CSRF token or a flash message in a fragment.
+never put a form with a CSRF token or a flash message in a fragment (a drawn value holding a
+CSRF token is not kept, as a safeguard).
 
 ``SAAN_PAGE_CACHE=0`` turns fragment caching off (every request draws everything: what the
 benchmarks call "cold"). Entries also expire after ``seconds`` (default 10 minutes), which
@@ -104,5 +105,18 @@ def cached(
     found = cache.get(cache_key)
     if found is None:
         found = build()
-        cache.set(cache_key, found, seconds)
+        if not _per_request(found):
+            cache.set(cache_key, found, seconds)
     return found  # type: ignore[no-any-return]
+
+
+def _per_request(value: Any) -> bool:
+    """Whether a drawn value holds a CSRF token (a form that posts): such a fragment belongs to
+    one request and is never kept."""
+    if isinstance(value, str):
+        return "csrfmiddlewaretoken" in value
+    if isinstance(value, dict):
+        return any(_per_request(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_per_request(v) for v in value)
+    return False
