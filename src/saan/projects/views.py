@@ -66,7 +66,7 @@ class Filtered:
     filter rules themselves are ``filters`` (shared with the API), so the list, its exports and
     the API always agree."""
 
-    form: forms.ProjectFilterForm
+    form: forms.ProjectFilterForm | None  # None when only the selection is wanted
     projects: QuerySet[Project]
     area: Area | None = None
     place: forms.PlaceResult | None = None
@@ -121,16 +121,22 @@ def _organisations(user: Any, visible: QuerySet[Project]) -> list[Organisation]:
     return list(Organisation.objects.filter(wanted))
 
 
-def _filtered(request: HttpRequest) -> Filtered:
-    """Exactly the same selection for the list, its htmx refresh and every export. ``area``
-    may be a code or a place as people write it; a place that names no single area selects
-    nothing (showing everything would look like an answer)."""
-    visible = queries.visible_to(request.user)
-    form = forms.ProjectFilterForm(
+def _filter_form(request: HttpRequest) -> forms.ProjectFilterForm:
+    """The filter form with its choices (organisations, fiscal years) for this person."""
+    return forms.ProjectFilterForm(
         request.GET,
-        organisations=_organisations(request.user, visible),
+        organisations=_organisations(request.user, queries.visible_to(request.user)),
         years=_fiscal_years(),
     )
+
+
+def _filtered(request: HttpRequest, *, with_form: bool = True) -> Filtered:
+    """Exactly the same selection for the list, its htmx refresh and every export. ``area``
+    may be a code or a place as people write it; a place that names no single area selects
+    nothing (showing everything would look like an answer). ``with_form=False``: without the
+    filter form (its choices cost queries the results and exports do not need)."""
+    visible = queries.visible_to(request.user)
+    form = _filter_form(request) if with_form else None
     params = {name: request.GET.get(name, "") for name in filters.FILTER_NAMES}
     result = Filtered(form=form, projects=visible)
     unresolved = False
@@ -308,7 +314,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
     def filtered() -> Filtered:
         if not made:
-            made.append(_filtered(request))
+            made.append(_filtered(request, with_form=False))
         return made[0]
 
     def cached(name: str, build: Any, *, today: bool = False) -> SafeString:
@@ -331,7 +337,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "projects:list-filters",
         lambda: render_to_string(
             "projects/_filters.html",
-            {"form": filtered().form, "filtered": filtered()},
+            {"form": _filter_form(request), "filtered": filtered()},
         ),
         today=True,
     )
@@ -352,7 +358,7 @@ def project_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         raise Http404
     from saan.projects.exports import export_response  # written separately; imported late
 
-    filtered = _filtered(request)
+    filtered = _filtered(request, with_form=False)
     name = "-".join(
         ["saan-projects", *([filtered.area.code] if filtered.area else []), str(dt.date.today())]
     )
