@@ -1,5 +1,8 @@
 """Latency of the work register's pages with 100,000 projects, under 16 concurrent clients signed
-in as an administrator, against a static file served by the same server.
+in as an administrator, against a static file served by the same server: warm (page fragments
+cached, what a room of people opening the same province sees), cold (``SAAN_PAGE_CACHE=0``:
+every request draws everything, what the first view after each change costs) and a mixed
+workload (the 13 programme provinces x 4 fiscal years, so most requests ask for another page).
 
     ./saan bench projects_list [--projects N] [--requests N] …        # temporary SQLite file
     scripts/pg-temp -- ./saan bench projects_list                      # throwaway PostgreSQL
@@ -11,10 +14,15 @@ STATIC_ROOT) and loads N synthetic projects (default 100,000; the generator of
 roles, themes), then ANALYZE. An administrator's session is created in-process; every request
 carries its cookie.
 
-Each page's SQL queries and in-process time are counted first (Django's test client, signed
-in). Then gunicorn (``saan.wsgi``, 2 workers x 4 threads, SAAN_DEBUG=0) is driven by 16 client
+Each page's SQL queries and in-process CPU time per request are measured first (Django's test
+client, signed in): cold (fragment caching off) and warm (a repeat view, served from the cache).
+Then gunicorn (``saan.wsgi``, 2 workers x 4 threads, SAAN_DEBUG=0) is driven by 16 client
 threads on keep-alive connections, as ``province_page`` does: per URL an untimed warm-up, then
-a fixed number of requests (default 1,000) or a time limit (default 60 s).
+a fixed number of requests (default 1,000) or a time limit (default 60 s). Three runs: warm
+(the server as configured: fragments cached), cold (a second server started with
+``SAAN_PAGE_CACHE=0``: the same URLs, every request drawn afresh) and mixed (the clients cycle
+over the province page and the filtered list of each programme province and fiscal year
+2566–2569, with fragment caching on, after no warm-up: a mix of first views and repeats).
 
 The baseline is the site's stylesheet served by WhiteNoise through the same gunicorn,
 middleware stack, client and cookie.
@@ -92,47 +100,121 @@ def prepare(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def count_queries(paths: list[str], cookie: str) -> None:
-    """Queries and in-process time per page for the signed-in administrator; the slowest
-    queries of each page with where they were sent from."""
+    """Queries and in-process CPU time per page for the signed-in administrator, cold
+    (fragment caching off: everything drawn) and warm (a repeat view); the slowest queries of
+    each cold page."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import override_settings
 
     client = Client(HTTP_COOKIE=cookie, HTTP_ACCEPT_LANGUAGE="th")
+
+    class Queries:
+        """The SQL a block sends, with how long each statement took."""
+
+        def __init__(self) -> None:
+            self.captured: list[tuple[str, float]] = []
+
+        def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            began = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                self.captured.append((sql, time.perf_counter() - began))
+
+    def timed(path: str) -> tuple[float, float]:
+        """Median wall and CPU ms of 11 requests."""
+        walls, cpus = [], []
+        for _ in range(11):
+            wall, cpu = time.perf_counter(), time.process_time()
+            client.get(path)
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+        return benchlib.median(walls) * 1000, benchlib.median(cpus) * 1000
+
     rows = []
     for path in paths:
-        client.get(path)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code} in-process")
-        captured = list(queries.captured_queries)
-        times = []
-        for _ in range(5):
-            start = time.perf_counter()
+        with override_settings(SAAN_PAGE_CACHE=False):
             client.get(path)
-            times.append(time.perf_counter() - start)
-        sql_ms = sum(float(q["time"]) for q in captured) * 1000
+            queries = Queries()
+            with connection.execute_wrapper(queries):
+                response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code} in-process")
+            cold_wall, cold_cpu = timed(path)
+        captured = queries.captured
+        cache.clear()
+        client.get(path)
+        warm_queries = Queries()
+        with connection.execute_wrapper(warm_queries):
+            client.get(path)
+        warm_wall, warm_cpu = timed(path)
+        sql_ms = sum(seconds for _sql, seconds in captured) * 1000
         rows.append(
             [
                 path,
                 str(len(captured)),
                 f"{sql_ms:.1f}",
                 f"{len(response.content):,}",
-                f"{benchlib.median(times) * 1000:.1f}",
+                f"{cold_wall:.1f}",
+                f"{cold_cpu:.1f}",
+                str(len(warm_queries.captured)),
+                f"{warm_wall:.1f}",
+                f"{warm_cpu:.1f}",
             ]
         )
-        slowest = sorted(captured, key=lambda q: float(q["time"]), reverse=True)[:3]
-        print(f"\n{path}: slowest queries")
-        for q in slowest:
-            print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
+        slowest = sorted(captured, key=lambda q: q[1], reverse=True)[:3]
+        print(f"\n{path}: slowest queries (cold)")
+        for sql, seconds in slowest:
+            print(f"  {seconds * 1000:7.1f} ms  {sql[:300]}")
     print()
-    print("in-process, one request at a time (Django test client, signed in, median of 5):")
-    print(benchlib.table(["url", "queries", "SQL ms", "bytes", "ms"], rows))
+    print(
+        "in-process, one request at a time (Django test client, signed in, median of 11; CPU = "
+        "this process, without the database server's): cold = fragment caching off, warm = a "
+        "repeat view"
+    )
+    headers = ["url", "queries", "SQL ms", "bytes", "cold ms", "cold CPU ms"]
+    headers += ["warm queries", "warm ms", "warm CPU ms"]
+    print(benchlib.table(headers, rows))
+
+
+def mixed_paths() -> list[tuple[str, str]]:
+    """The province page and the filtered list of each programme province and fiscal year
+    2566–2569 (the 13 provinces of the programme's phases; every province if none)."""
+    from saan.areas.models import Area
+    from saan.areas.overview import province_tiles
+
+    tiles, _phases = province_tiles()
+    codes = sorted(t.area.code for t in tiles if t.phase) or sorted(
+        Area.objects.provinces().values_list("code", flat=True)
+    )
+    paths = []
+    for year in (2566, 2567, 2568, 2569):
+        for code in codes:
+            paths.append((f"/projects/?area={code}&fy={year}", "list"))
+            if year == 2566:
+                paths.append((f"/areas/{code}/", "province"))
+    return paths
+
+
+class Cycle:
+    """The paths the clients take in turn (one path, or a mixed workload)."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        self.next = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> str:
+        with self._lock:
+            path = self.paths[self.next % len(self.paths)]
+            self.next += 1
+            return path
 
 
 def client_thread(
-    port: int, path: str, cookie: str, budget: Budget, start: threading.Barrier, out: Result
+    port: int, paths: Cycle, cookie: str, budget: Budget, start: threading.Barrier, out: Result
 ) -> None:
     latencies: list[float] = []
     errors: list[str] = []
@@ -140,6 +222,7 @@ def client_thread(
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     start.wait()
     while budget.take():
+        path = paths.take()
         began = time.perf_counter()
         try:
             connection.request("GET", path, headers=headers)
@@ -151,7 +234,7 @@ def client_thread(
             continue
         elapsed = time.perf_counter() - began
         if response.status != 200 or not body:
-            errors.append(f"HTTP {response.status}, {len(body)} bytes")
+            errors.append(f"{path}: HTTP {response.status}, {len(body)} bytes")
             continue
         latencies.append(elapsed)
         out.body_bytes = len(body)
@@ -164,14 +247,17 @@ def client_thread(
 lock = threading.Lock()
 
 
-def drive(port: int, path: str, cookie: str, requests: int, args: argparse.Namespace) -> Result:
-    result = Result(path=path, label="")
+def drive(
+    port: int, paths: list[str], cookie: str, requests: int, args: argparse.Namespace
+) -> Result:
+    result = Result(path=paths[0] if len(paths) == 1 else f"mixed: {len(paths)} URLs", label="")
     barrier = threading.Barrier(args.clients + 1)
     budget = Budget(requests, deadline=float("inf"))
+    cycle = Cycle(paths)
     threads = [
         threading.Thread(
             target=client_thread,
-            args=(port, path, cookie, budget, barrier, result),
+            args=(port, cycle, cookie, budget, barrier, result),
             daemon=True,
         )
         for _ in range(args.clients)
@@ -189,37 +275,48 @@ def drive(port: int, path: str, cookie: str, requests: int, args: argparse.Names
 
 
 def measure(
-    port: int, path: str, label: str, cookie: str, roots: dict, args: argparse.Namespace
+    port: int,
+    paths: list[str],
+    label: str,
+    cookie: str,
+    roots: dict,
+    args: argparse.Namespace,
+    *,
+    warmup: bool = True,
 ) -> Result:
-    warm = drive(port, path, cookie, args.warmup, args)
-    if warm.errors:
-        raise SystemExit(f"warm-up of {path} failed: {warm.errors[:3]}")
+    if warmup:
+        warm = drive(port, paths, cookie, args.warmup, args)
+        if warm.errors:
+            raise SystemExit(f"warm-up of {paths[0]} failed: {warm.errors[:3]}")
     before = benchlib.cpu_sample(**roots)
-    result = drive(port, path, cookie, args.requests, args)
+    result = drive(port, paths, cookie, args.requests, args)
     result.cpu = benchlib.cpu_cores(before, benchlib.cpu_sample(**roots))
     result.label = label
     stop = "time limit" if result.stopped_by_time else "request count"
     print(
-        f"  {path}: {len(result.latencies):,} ok, {len(result.errors)} errors in "
+        f"  {result.path}: {len(result.latencies):,} ok, {len(result.errors)} errors in "
         f"{result.seconds:.1f} s (stopped by {stop})",
         flush=True,
     )
     return result
 
 
-def run(args: argparse.Namespace, tmp: Path) -> None:
-    from django.db import connections
-
-    static_url, cookie = prepare(args)
-    count_queries([path for path, _ in PAGES], cookie)
-    if args.in_process:
-        return
+def load_run(
+    title: str,
+    cache_on: bool,
+    static_url: str,
+    cookie: str,
+    mixed: list[str] | None,
+    tmp: Path,
+    args: argparse.Namespace,
+) -> list[Result]:
+    """Start gunicorn (with or without fragment caching), measure the static file and the
+    pages (and the mixed workload), stop it, report."""
     postmaster = benchlib.postmaster_pid()
-    connections.close_all()
-
     port = free_port()
-    log = tmp / "gunicorn.log"
-    print()
+    log = tmp / f"gunicorn-{'warm' if cache_on else 'cold'}.log"
+    os.environ["SAAN_PAGE_CACHE"] = "1" if cache_on else "0"
+    print(f"\n== {title}")
     server = start_server(port, args.workers, args.threads, log)
     try:
         wait_until_ready(server, port, static_url, log)
@@ -230,9 +327,13 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         roots: dict[str, int | None] = {"server": server.pid}
         if postmaster:
             roots["postgres"] = postmaster
-        results = [measure(port, static_url, "static file (WhiteNoise)", cookie, roots, args)]
+        results = [measure(port, [static_url], "static file (WhiteNoise)", cookie, roots, args)]
         for path, label in PAGES:
-            results.append(measure(port, path, label, cookie, roots, args))
+            results.append(measure(port, [path], label, cookie, roots, args))
+        if mixed:
+            results.append(
+                measure(port, mixed, "mixed, no warm-up", cookie, roots, args, warmup=False)
+            )
         if server.poll() is not None:
             raise SystemExit(f"gunicorn died during the run:\n{tail(log)}")
     finally:
@@ -240,9 +341,26 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     report(results, args)
     for r in results[1:]:
         verdict = "meets" if r.ms(95) < TARGET_MS else "misses"
-        print(f"target p95 < {TARGET_MS} ms: {r.path} {verdict} it ({r.ms(95):.0f} ms)")
+        print(f"target p95 < {TARGET_MS} ms ({title}): {r.path} {verdict} it ({r.ms(95):.0f} ms)")
     if log.exists() and log.stat().st_size:
         print(f"\nserver log (last lines):\n{tail(log, 10)}")
+    return results
+
+
+def run(args: argparse.Namespace, tmp: Path) -> None:
+    from django.db import connections
+
+    static_url, cookie = prepare(args)
+    count_queries([path for path, _ in PAGES], cookie)
+    if args.in_process:
+        return
+    mixed = [path for path, _ in mixed_paths()] if not args.no_mixed else None
+    if mixed:
+        print(f"\nmixed workload: {len(mixed)} URLs, e.g. {mixed[0]}, {mixed[1]}")
+    connections.close_all()
+    load_run("warm: fragments cached (the default)", True, static_url, cookie, mixed, tmp, args)
+    if not args.warm_only:
+        load_run("cold: SAAN_PAGE_CACHE=0", False, static_url, cookie, mixed, tmp, args)
     print(f"\nload avg after: {benchlib.load_average()}")
 
 
@@ -258,6 +376,10 @@ def main() -> None:
     parser.add_argument(
         "--in-process", action="store_true", help="only the in-process figures, no server load"
     )
+    parser.add_argument(
+        "--warm-only", action="store_true", help="no second server with SAAN_PAGE_CACHE=0"
+    )
+    parser.add_argument("--no-mixed", action="store_true", help="no mixed workload")
     args = parser.parse_args()
     if min(args.projects, args.requests, args.clients, args.workers, args.threads) < 1:
         parser.error("counts must be positive")

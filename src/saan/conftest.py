@@ -124,3 +124,12 @@ def cast(reference: None) -> Cast:
 def fast_password_hashing(settings: Any) -> None:
     """Tests create many users; the production hasher is slow on purpose, which tests don't need."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache: cached page fragments are keyed on data versions
+    that start again in every test's rolled-back database."""
+    from django.core.cache import cache
+
+    cache.clear()

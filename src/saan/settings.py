@@ -147,6 +147,21 @@ LOGOUT_REDIRECT_URL = "home"
 SAAN_LOGIN_MAX_FAILURES = int(os.environ.get("SAAN_LOGIN_MAX_FAILURES", "5"))
 SAAN_LOGIN_WINDOW_SECONDS = int(os.environ.get("SAAN_LOGIN_WINDOW_SECONDS", "900"))
 
+# The default cache: per process, in memory. It keeps drawn page fragments (``core.fragments``:
+# the province page's "who does what here", the register list's results, the indicators'
+# area picture) under the version of the data they were drawn from, so a change is seen on
+# the next request. SAAN_PAGE_CACHE=0 turns fragment caching off (every page drawn afresh);
+# SAAN_CACHE_ENTRIES bounds the entries kept per process (the oldest go first).
+SAAN_PAGE_CACHE = env_bool("SAAN_PAGE_CACHE", True)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "saan",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SAAN_CACHE_ENTRIES", "2000"))},
+    }
+}
+
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("ไทย")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

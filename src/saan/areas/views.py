@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,11 +22,13 @@ from saan.areas.forms import AreaGroupForm, GroupMemberForm
 from saan.areas.models import Area, AreaGroup, Level
 from saan.areas.overview import province_tiles, tile_layout
 from saan.areas.queries import children_with_counts, groups_of, search_areas
+from saan.core import fragments
 from saan.core.pages import page
 from saan.core.thai import normalise_digits
 from saan.partners import permissions
 from saan.partners.models import Organisation
-from saan.projects.panels import area_panel
+from saan.projects import summary
+from saan.projects.panels import area_panel_html
 
 
 def national(request: HttpRequest) -> HttpResponse:
@@ -65,8 +69,13 @@ def _data_version() -> dt.date:
     return dt.date(year, month, day)
 
 
-def detail(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area_or_404(code)
+AROUND_REVISION = 2  # raise when ``_below``, ``_groups``, ``_children``, ``_organisations`` change
+
+
+def _around(area: Area) -> dict[str, str]:
+    """The parts of an area page that are the same for everyone: the count of areas below it,
+    the area groups it belongs to (itself or through the areas above it) and the provinces it
+    mentors, its child areas and the organisations based in it, drawn as HTML."""
     children = children_with_counts(area) if area.level != Level.SUBDISTRICT else []
     below = dict(
         Area.objects.within(area.code)
@@ -75,29 +84,53 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         .annotate(n=Count("code"))
         .values_list("level", "n")
     )
-    memberships = area.group_memberships.select_related("group", "group__parent", "mentor")
-    mentees = area.mentees.select_related("area", "group")
     organisations = Organisation.objects.filter(
         home_area__code__startswith=area.code
     ).select_related("home_area")[:50]
+    memberships = list(area.group_memberships.select_related("group", "group__parent", "mentor"))
+    member_of = {m.group_id for m in memberships}
+    context = {
+        "area": area,
+        "below": below,
+        "children": children,
+        "organisations": organisations,
+        "group_memberships": memberships,
+        "inherited_groups": [g for g in groups_of(area) if g.pk not in member_of],
+        "mentees": area.mentees.select_related("area", "group"),
+    }
+    return {
+        part: render_to_string(f"areas/_{part}.html", context)
+        for part in ("below", "groups", "children", "organisations")
+    }
+
+
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    area = _area_or_404(code)
+    # Areas, area groups and organisations saved also move the register's version
+    # (``projects.apps``): the parts the same for everyone are kept under it, per area and
+    # language.
+    version = summary.version()  # read before anything is drawn
+    around = fragments.cached(
+        "areas:around",
+        lambda: _around(area),
+        versions=[version],
+        params=[("area", area.code)],
+        revision=AROUND_REVISION,
+    )
+    # "Who does what here": drawn once per register version and viewer (``core.fragments``).
+    work_panel, work = area_panel_html(request.user, area, version)
     return page(
         request,
         "areas/detail.html",
         {
             "area": area,
             "ancestors": area.ancestors(),
-            "children": children,
-            "below": below,
-            "group_memberships": memberships,
-            "inherited_groups": [
-                g for g in groups_of(area) if g.pk not in {m.group_id for m in memberships}
-            ],
-            "mentees": mentees,
-            "organisations": organisations,
+            "around": {part: mark_safe(html) for part, html in around.items()},
             "can_see_history": permissions.member_of_area(request.user, area.code),
             "coordinates": permissions.coordinates(request.user, area.code),
             "data_version": _data_version(),
-            "work": area_panel(request.user, area),
+            "work_panel": work_panel,
+            "work": work,  # None when the panel came from the cache
         },
     )
 

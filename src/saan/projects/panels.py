@@ -23,8 +23,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from saan.areas.models import Area, Level
+from saan.core import fragments
 from saan.core.thai import format_baht
 from saan.partners import permissions
 from saan.partners.models import Organisation, Role
@@ -257,6 +263,109 @@ def area_panel(user: Any, area: Area) -> AreaWork:
     if tally.count and area.level == Level.SUBDISTRICT:
         _projects(work, _reaching(user, area.code))
     return work
+
+
+PANEL_REVISION = 2  # raise when ``_area_panel.html`` or what it is given changes
+
+
+def area_panel_html(
+    user: Any, area: Area, version: tuple[str, int] | None = None
+) -> tuple[SafeString, AreaWork | None]:
+    """The panel drawn as HTML for ``user`` (``projects/_area_panel.html``), kept in the cache
+    under the register's version, the area and what decides what the user sees
+    (``core.fragments``); and the ``AreaWork`` it was drawn from when it was drawn now (None
+    when it came from the cache). ``version``: ``summary.version()`` if the caller read it
+    already (before anything was drawn)."""
+    built: list[AreaWork] = []
+
+    def build() -> str:
+        work = area_panel(user, area)
+        built.append(work)
+        context = {
+            "area": area,
+            "work": work,
+            "matrix_rows": _matrix_rows_html(work),
+            "child_items": _children_html(work),
+        }
+        return render_to_string("projects/_area_panel.html", context)
+
+    html = fragments.cached(
+        "projects:area-panel",
+        build,
+        versions=[version or summary.version()],
+        user=user,
+        params=[("area", area.code)],
+        revision=PANEL_REVISION,
+    )
+    # The template escaped every value; the cache hands back the same string.
+    return mark_safe(html), built[0] if built else None
+
+
+# The matrix and the children's shades are built here (every value through ``escape``, as the
+# template would) rather than by the template: organisations × themes cells and a province's
+# districts were most of the panel's drawing otherwise.
+
+
+def _matrix_rows_html(work: AreaWork) -> SafeString:
+    """The rows of the organisations × themes table."""
+    if not work.matrix:
+        return SafeString("")
+    list_url = escape(reverse("projects:list"))
+    code = escape(work.area.code)
+    org_label = escape(gettext("องค์กร"))
+    total_label = escape(gettext("รวม"))
+    no_theme = escape(gettext("ไม่ระบุประเด็น"))
+    heads = [
+        (escape(t.name), f"&amp;theme={escape(t.slug)}") if t else (no_theme, "")
+        for t in work.themes
+    ]
+    out = []
+    for row in work.matrix:
+        org = row.organisation
+        org_link = f"{list_url}?area={code}&amp;org={org.pk}"
+        cells = []
+        for (name, theme_part), (_theme, cell) in zip(heads, row.cells, strict=True):
+            if cell.count:
+                cells.append(
+                    f'<td class="num" data-label="{name}"><a href="{org_link}{theme_part}">'
+                    f"{cell.count}</a><br>"
+                    f'<span class="small muted">{escape(cell.budget_text)}</span></td>'
+                )
+            else:
+                cells.append(
+                    f'<td class="num zero" data-label="{name}"><span class="muted">·</span></td>'
+                )
+        out.append(
+            f'<tr>\n<td data-label="{org_label}"><a href="{escape(org.get_absolute_url())}">'
+            f"{escape(org.label)}</a></td>\n"
+            + "\n".join(cells)
+            + f'\n<td class="num" data-label="{total_label}"><a href="{org_link}"><strong>'
+            f'{row.count}</strong></a><br><span class="small muted">{escape(row.budget_text)}'
+            "</span></td>\n</tr>"
+        )
+    # Every value above went through escape().
+    return mark_safe("\n".join(out))
+
+
+def _children_html(work: AreaWork) -> SafeString:
+    """The child areas as shaded tiles: the number of projects reaching each."""
+    if not work.children:
+        return SafeString("")
+    list_url = escape(reverse("projects:list"))
+    out = []
+    for child in work.children:
+        code = escape(child.area.code)
+        shade = f"{child.shade:.2f}" if child.own else "0"
+        white = "color: #fff;" if child.shade > 0.55 else ""
+        title = escape(gettext("ลงพื้นที่โดยตรง %(n)s โครงการ") % {"n": child.own})
+        out.append(
+            f'<li><a href="{list_url}?area={code}" data-code="{code}" '
+            f'data-count="{child.count}" style="background: rgba(15, 109, 99, {shade}); {white}" '
+            f'title="{title}"><span>{escape(child.area.full_name)}</span>'
+            f"<strong>{child.count}</strong></a></li>"
+        )
+    # Every value above went through escape().
+    return mark_safe("\n".join(out))
 
 
 def _matrix(work: AreaWork, tally: Tally) -> None:

@@ -14,6 +14,10 @@ SELECT`` per kind of row (the same SQL on SQLite and PostgreSQL). Nothing is cac
 database, so nothing can go stale: a project change and its summary commit or roll back
 together. ``rebuild()`` recomputes everything (after a raw load, or to check).
 
+Both also move ``WorkVersion`` (``bump_version``) in the same transaction: every write that can
+change what the register's pages show refreshes the summary, so the pages' cached fragments
+(``core.fragments``, keyed on ``version()``) are drawn afresh the moment it commits.
+
 Refreshes are serialised (PostgreSQL: a transaction-level advisory lock; SQLite has one writer
 anyway), so two transactions never rewrite the same area's rows at once.
 """
@@ -28,7 +32,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 
 from saan.projects.models import (
     BudgetLine,
@@ -36,6 +40,7 @@ from saan.projects.models import (
     ProjectArea,
     ProjectOrganisation,
     WorkSummary,
+    WorkVersion,
 )
 
 LOCK_KEY = 7_240_401  # any constant shared by every refresh
@@ -59,6 +64,19 @@ def code_range(code: str) -> tuple[str, str]:
     """The codes under (or equal to) ``code`` as a range ``low <= c <= high``: area codes are
     digit strings of 2, 4 or 6, so this is the prefix test, and a plain index answers it."""
     return code, code + "9" * (6 - len(code))
+
+
+def bump_version() -> None:
+    """Count this transaction's change in ``WorkVersion`` (see there)."""
+    if not WorkVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        WorkVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+
+def version() -> tuple[str, int]:
+    """The committed version of the work register: the row's token and counter (("", 0)
+    before any change)."""
+    found = WorkVersion.objects.filter(pk=1).values_list("token", "counter").first()
+    return found or ("", 0)
 
 
 def _lock() -> None:
@@ -233,6 +251,8 @@ def refresh(codes: Iterable[str]) -> None:
     if collecting is not None:
         collecting.update(codes)
         return
+    # Always, even with no area touched: a project without areas is still on the list.
+    bump_version()
     wanted = sorted(set(codes))
     if not wanted:
         return
@@ -253,8 +273,11 @@ def refresh(codes: Iterable[str]) -> None:
     _fill(None, provinces)
 
 
-def rebuild() -> None:
-    """Recompute every summary row from the project tables."""
+def rebuild(*, bump: bool = True) -> None:
+    """Recompute every summary row from the project tables (``bump=False`` only for the
+    migrations that ran before ``WorkVersion`` existed)."""
+    if bump:
+        bump_version()
     _lock()
     WorkSummary.objects.all().delete()
     _fill(None, None)

@@ -19,6 +19,7 @@ from django.db.models import Max, Min, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,12 +29,13 @@ from django.views.decorators.http import require_POST
 
 from saan.areas.models import Area, Level
 from saan.audit.models import AuditEvent
+from saan.core import fragments
 from saan.core.pages import get_or_404, page, signed_in_user
 from saan.core.templatetags import thai as thai_tags
 from saan.core.thai import fiscal_year, fiscal_years_spanned, format_baht
 from saan.partners import permissions
 from saan.partners.models import Organisation
-from saan.projects import filters, forms, panels, queries, services
+from saan.projects import filters, forms, panels, queries, services, summary
 from saan.projects.models import (
     BudgetLine,
     OrgRole,
@@ -64,7 +66,7 @@ class Filtered:
     filter rules themselves are ``filters`` (shared with the API), so the list, its exports and
     the API always agree."""
 
-    form: forms.ProjectFilterForm
+    form: forms.ProjectFilterForm | None  # None when only the selection is wanted
     projects: QuerySet[Project]
     area: Area | None = None
     place: forms.PlaceResult | None = None
@@ -119,16 +121,22 @@ def _organisations(user: Any, visible: QuerySet[Project]) -> list[Organisation]:
     return list(Organisation.objects.filter(wanted))
 
 
-def _filtered(request: HttpRequest) -> Filtered:
-    """Exactly the same selection for the list, its htmx refresh and every export. ``area``
-    may be a code or a place as people write it; a place that names no single area selects
-    nothing (showing everything would look like an answer)."""
-    visible = queries.visible_to(request.user)
-    form = forms.ProjectFilterForm(
+def _filter_form(request: HttpRequest) -> forms.ProjectFilterForm:
+    """The filter form with its choices (organisations, fiscal years) for this person."""
+    return forms.ProjectFilterForm(
         request.GET,
-        organisations=_organisations(request.user, visible),
+        organisations=_organisations(request.user, queries.visible_to(request.user)),
         years=_fiscal_years(),
     )
+
+
+def _filtered(request: HttpRequest, *, with_form: bool = True) -> Filtered:
+    """Exactly the same selection for the list, its htmx refresh and every export. ``area``
+    may be a code or a place as people write it; a place that names no single area selects
+    nothing (showing everything would look like an answer). ``with_form=False``: without the
+    filter form (its choices cost queries the results and exports do not need)."""
+    visible = queries.visible_to(request.user)
+    form = _filter_form(request) if with_form else None
     params = {name: request.GET.get(name, "") for name in filters.FILTER_NAMES}
     result = Filtered(form=form, projects=visible)
     unresolved = False
@@ -244,8 +252,12 @@ def _areas_and_themes(ids: list[int]) -> tuple[dict[int, list[Area]], dict[int, 
     return areas, themes
 
 
-def project_list(request: HttpRequest) -> HttpResponse:
-    filtered = _filtered(request)
+LIST_REVISION = 1  # raise when the list's templates or what they are given change
+
+
+def _results(request: HttpRequest, filtered: Filtered) -> str:
+    """The list's results (place, counts, footer total, export links, the table, pagination)
+    drawn as HTML: what an htmx refresh swaps in."""
     selection = filtered.selection if filtered.selection is not None else filtered.projects
     if filtered.sort.lstrip("-") == "budget":
         ordered = filtered.projects
@@ -276,20 +288,67 @@ def project_list(request: HttpRequest) -> HttpResponse:
     areas, themes = _areas_and_themes([p.pk for p in shown])
     make = RowMaker()
     rows = [make(p, areas.get(p.pk, []), themes.get(p.pk, [])) for p in shown]
-    return page(
-        request,
-        "projects/list.html",
+    return render_to_string(
+        "projects/_results.html",
         {
             "filtered": filtered,
-            "form": filtered.form,
             "page_obj": page_obj,
             "rows": rows,
             "total_budget": total_budget,
             "query": urlencode(filtered.query),
             "export_formats": EXPORT_FORMATS,
-            "can_register": bool(queries.owners_for(request.user)),
         },
-        partial="projects/_results.html",
+        request,
+    )
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    """The register's list. Its two costly parts, the results and the filter form, are drawn
+    once per register version, viewer, language and query string (``core.fragments``; the
+    form also per day: the current fiscal year is always offered); the page around them (and
+    whether the person may register projects) is drawn per request."""
+    user = request.user
+    version = summary.version()  # read before anything is drawn from the register
+    params = [(name, value) for name, values in request.GET.lists() for value in values]
+    made: list[Filtered] = []
+
+    def filtered() -> Filtered:
+        if not made:
+            made.append(_filtered(request, with_form=False))
+        return made[0]
+
+    def cached(name: str, build: Any, *, today: bool = False) -> SafeString:
+        html = fragments.cached(
+            name,
+            build,
+            versions=[version],
+            user=user,
+            params=params,
+            today=today,
+            revision=LIST_REVISION,
+        )
+        return mark_safe(html)  # drawn by the templates, which escape every value
+
+    results = cached("projects:list-results", lambda: _results(request, filtered()))
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
+        return HttpResponse(results)
+    form = cached(
+        "projects:list-filters",
+        lambda: render_to_string(
+            "projects/_filters.html",
+            {"form": _filter_form(request), "filtered": filtered()},
+        ),
+        today=True,
+    )
+    return page(
+        request,
+        "projects/list.html",
+        {
+            "filters_form": form,
+            "results": results,
+            "can_register": bool(queries.owners_for(user)),
+        },
     )
 
 
@@ -299,7 +358,7 @@ def project_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         raise Http404
     from saan.projects.exports import export_response  # written separately; imported late
 
-    filtered = _filtered(request)
+    filtered = _filtered(request, with_form=False)
     name = "-".join(
         ["saan-projects", *([filtered.area.code] if filtered.area else []), str(dt.date.today())]
     )

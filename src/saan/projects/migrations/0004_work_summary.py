@@ -9,7 +9,7 @@ def fill(apps, schema_editor):
     from saan.projects import summary
 
     if schema_editor.connection.alias == "default":
-        summary.rebuild()
+        summary.rebuild(bump=False)  # no WorkVersion table yet at this point
 
 
 class Migration(migrations.Migration):
