@@ -62,18 +62,24 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
     ``base_codes`` only the ancestors of those areas are recomputed (a single correction);
     without, every roll-up of the pairs (an import). Returns the number of rows written.
 
-    Set-based: per indicator and level, one ``DELETE`` of the rows in scope and one
-    ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` in the database, for all the periods
-    at once; no row passes through Python. (The upsert makes two transactions refreshing the
-    same roll-up at once end with the later one's figures instead of a unique-key error.)"""
+    Set-based, for every indicator and period at once: one ``DELETE`` of the rows in scope and
+    one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` per level for the plain
+    indicators (per base level, usually one), then one per wave of ratios; no row passes
+    through Python. (The upsert makes two transactions refreshing the same roll-up at once end
+    with the later one's figures instead of a unique-key error.)"""
     pairs = set(pairs)
     ids = dependents(i for i, _ in pairs)
     periods = sorted({p for _, p in pairs})
     if not periods:
         return 0
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=ids)}
-    # Plain indicators first, then ratios, which read their parts' fresh roll-ups.
-    ordered = sorted(indicators.values(), key=lambda i: (i.aggregation == Aggregation.RATIO, i.pk))
+    plain: dict[str, list[Indicator]] = {}
+    ratios: list[Indicator] = []
+    for indicator in sorted(indicators.values(), key=lambda i: i.pk):
+        if indicator.aggregation == Aggregation.RATIO:
+            ratios.append(indicator)
+        else:
+            plain.setdefault(indicator.base_level, []).append(indicator)
     codes = set(base_codes) if base_codes is not None else None
     now = timezone.now()
     written = 0
@@ -84,7 +90,6 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
     # second (the demo took 12 minutes in CI). So: fresh statistics, and no nested loops for the
     # set-based statements of this refresh only (the setting is restored afterwards).
     bulk = codes is None and connection.vendor == "postgresql"
-    analysed = False
     with connection.cursor() as cursor:
         saved = ""
         if bulk:
@@ -92,19 +97,43 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
             saved = cursor.fetchone()[0]
             cursor.execute(f"ANALYZE {DataValue._meta.db_table}")
             cursor.execute("SET LOCAL enable_nestloop = off")
-        for indicator in ordered:
-            if indicator.aggregation == Aggregation.RATIO:
-                if bulk and not analysed:
-                    # The ratios join their parts' roll-ups just written above.
-                    cursor.execute(f"ANALYZE {Rollup._meta.db_table}")
-                    analysed = True
-                written += _refresh_ratio(cursor, indicator, periods, codes, now)
-            else:
-                written += _refresh_plain(cursor, indicator, periods, codes, now)
+        for base_level, group in plain.items():
+            written += _refresh_plain(cursor, group, base_level, periods, codes, now)
+        if ratios and bulk:
+            # The ratios join their parts' roll-ups just written above.
+            cursor.execute(f"ANALYZE {Rollup._meta.db_table}")
+        for wave in _waves(ratios):
+            for base_level, group in _by_base_level(wave).items():
+                written += _refresh_ratios(cursor, group, base_level, periods, codes, now)
         if bulk:
             # On an error the rollback (of the transaction or a savepoint) undoes SET LOCAL.
             cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [saved])
     return written
+
+
+def _waves(ratios: list[Indicator]) -> list[list[Indicator]]:
+    """Ratios in the order they can be computed: a ratio whose numerator or denominator is
+    another ratio of the list comes in a later wave than that one (by id where they form a
+    cycle, which the catalogue does not allow anyway)."""
+    waves = []
+    left = list(ratios)
+    while left:
+        pending = {r.pk for r in left}
+        wave = [
+            r for r in left if r.numerator_id not in pending and r.denominator_id not in pending
+        ]
+        wave = wave or left[:1]
+        waves.append(wave)
+        done = {r.pk for r in wave}
+        left = [r for r in left if r.pk not in done]
+    return waves
+
+
+def _by_base_level(indicators: list[Indicator]) -> dict[str, list[Indicator]]:
+    groups: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        groups.setdefault(indicator.base_level, []).append(indicator)
+    return groups
 
 
 def bump_version() -> None:
@@ -154,20 +183,21 @@ def _upsert_sql(select: str) -> str:
     return f"INSERT INTO {table} ({cols}) {select} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
 
 
-def _in(values: Iterable[str]) -> tuple[str, list[str]]:
+def _in(values: Iterable[Any]) -> tuple[str, list[Any]]:
     vals = list(values)
     return ", ".join(["%s"] * len(vals)), vals
 
 
 def _delete_stale(
-    cursor: Any, indicator: Indicator, periods: list[str], prefixes: set[str] | None
+    cursor: Any, indicators: list[Indicator], periods: list[str], prefixes: set[str] | None
 ) -> None:
+    ids_ph, ids = _in([i.pk for i in indicators])
     ph, params = _in(periods)
     sql = (
-        f"DELETE FROM {_q(Rollup._meta.db_table)} WHERE {_q('indicator_id')} = %s "
+        f"DELETE FROM {_q(Rollup._meta.db_table)} WHERE {_q('indicator_id')} IN ({ids_ph}) "
         f"AND {_q('period')} IN ({ph})"
     )
-    args: list[Any] = [indicator.pk, *params]
+    args: list[Any] = [*ids, *params]
     if prefixes is not None:
         ph2, params2 = _in(sorted(prefixes))
         sql += f" AND {_q('area_code')} IN ({ph2})"
@@ -185,53 +215,51 @@ def _ranges_args(prefixes: list[str]) -> list[str]:
     return [x for p in prefixes for x in (p, p + "9" * (6 - len(p)))]
 
 
-def _value_sql(indicator: Indicator) -> str:
-    """The roll-up's ``value`` from its aggregates (the columns of the grouped row ``g``): the
-    total, the minimum, the maximum, Σ(value × weight) ÷ Σweight, or nothing (latest).
-    ``1.0 *`` keeps SQLite from dividing integers."""
-    agg = indicator.aggregation
-    if agg == Aggregation.SUM:
-        return "g.total"
-    if agg == Aggregation.MIN:
-        return "g.minimum"
-    if agg == Aggregation.MAX:
-        return "g.maximum"
-    if agg == Aggregation.WEIGHTED_MEAN:
-        return (
-            "CASE WHEN g.weight_total <> 0 THEN 1.0 * g.weighted_total / g.weight_total "
-            "ELSE NULL END"
-        )
-    return "NULL"  # latest: no combination across areas
+def _value_sql() -> str:
+    """The roll-up's ``value`` from its aggregates (the columns of the grouped row ``g``) by
+    the indicator ``i``'s aggregation: the total, the minimum, the maximum,
+    Σ(value × weight) ÷ Σweight, or nothing (latest). ``1.0 *`` keeps SQLite from dividing
+    integers."""
+    return (
+        f"CASE i.aggregation WHEN '{Aggregation.SUM}' THEN g.total "
+        f"WHEN '{Aggregation.MIN}' THEN g.minimum "
+        f"WHEN '{Aggregation.MAX}' THEN g.maximum "
+        f"WHEN '{Aggregation.WEIGHTED_MEAN}' THEN "
+        "CASE WHEN g.weight_total <> 0 THEN 1.0 * g.weighted_total / g.weight_total ELSE NULL END "
+        "ELSE NULL END"
+    )
 
 
 def _refresh_plain(
     cursor: Any,
-    indicator: Indicator,
+    indicators: list[Indicator],
+    base_level: str,
     periods: list[str],
     codes: set[str] | None,
     now: Any,
 ) -> int:
+    """Every roll-up of these indicators (all of one base level, none a ratio) for these
+    periods: one statement per level above the base, for all of them at once."""
     values = _q(DataValue._meta.db_table)
     areas = _q(Area._meta.db_table)
-    weighted = indicator.aggregation == Aggregation.WEIGHTED_MEAN and indicator.weight_id
-    levels = _levels_above(indicator.base_level)
+    catalogue = _q(Indicator._meta.db_table)
+    levels = _levels_above(base_level)
     if codes is not None:
-        _delete_stale(cursor, indicator, periods, {c[:n] for c in codes for n in levels})
+        _delete_stale(cursor, indicators, periods, {c[:n] for c in codes for n in levels})
     else:
-        _delete_stale(cursor, indicator, periods, None)
+        _delete_stale(cursor, indicators, periods, None)
+    ids_ph, ids = _in([i.pk for i in indicators])
+    weighted = [
+        i.pk for i in indicators if i.aggregation == Aggregation.WEIGHTED_MEAN and i.weight_id
+    ]
     stamp = connection.ops.adapt_datetimefield_value(now)
     verified = ", ".join(f"'{s}'" for s in VERIFIED_STATES)
     written = 0
     for length in levels:
         period_ph, period_args = _in(periods)
         prefix = f"SUBSTR(v.area_id, 1, {length})" if length else "''"
-        where = [
-            "v.indicator_id = %s",
-            f"v.period IN ({period_ph})",
-            "a.level = %s",
-        ]
-        args: list[Any] = [indicator.pk, *period_args, indicator.base_level]
-        ranges: list[str] = []
+        where = [f"v.indicator_id IN ({ids_ph})", f"v.period IN ({period_ph})", "a.level = %s"]
+        args: list[Any] = [*ids, *period_args, base_level]
         if codes is not None and length:
             ranges = sorted({c[:length] for c in codes})
             where.append(_ranges_sql("v.area_id", ranges))
@@ -239,17 +267,24 @@ def _refresh_plain(
         weight_join = ""
         weight_cols = "0 AS weighted_total, 0 AS weight_total"
         if weighted:
+            # Each weighted indicator's weight, by area and period (the total, no breakdown).
+            w_ph, w_ids = _in(weighted)
             weight_join = (
-                f"LEFT JOIN {values} w ON w.indicator_id = %s AND w.area_id = v.area_id "
-                "AND w.period = v.period AND w.breakdown = ''"
+                f"LEFT JOIN (SELECT m.id AS indicator_id, wv.area_id AS area_id, "
+                f"wv.period AS period, wv.value AS value FROM {catalogue} m "
+                f"JOIN {values} wv ON wv.indicator_id = m.weight_id "
+                f"WHERE m.id IN ({w_ph}) AND wv.period IN ({period_ph}) "
+                "AND wv.breakdown = '') w ON w.indicator_id = v.indicator_id "
+                "AND w.area_id = v.area_id AND w.period = v.period"
             )
-            args = [indicator.weight_id, *args]
+            args = [*w_ids, *period_args, *args]
             weight_cols = (
                 "COALESCE(SUM(v.value * w.value), 0) AS weighted_total, "
                 "COALESCE(SUM(w.value), 0) AS weight_total"
             )
         grouped = (
-            f"SELECT {prefix} AS area_code, v.period AS period, v.breakdown AS breakdown, "
+            f"SELECT v.indicator_id AS indicator_id, {prefix} AS area_code, v.period AS period, "
+            "v.breakdown AS breakdown, "
             "COALESCE(SUM(v.value), 0) AS total, MIN(v.value) AS minimum, "
             "MAX(v.value) AS maximum, COUNT(*) AS reported, "
             f"SUM(CASE WHEN v.state IN ({verified}) THEN 1 ELSE 0 END) AS verified, "
@@ -258,40 +293,45 @@ def _refresh_plain(
             f"{weight_cols} "
             f"FROM {values} v JOIN {areas} a ON a.code = v.area_id {weight_join} "
             f"WHERE {' AND '.join(where)} "
-            f"GROUP BY {prefix if length else ''}{', ' if length else ''}v.period, v.breakdown"
+            f"GROUP BY v.indicator_id, {prefix + ', ' if length else ''}v.period, v.breakdown"
         )
         head = f"SUBSTR(e.code, 1, {length})" if length else "''"
         expected = f"SELECT {head} AS head, COUNT(*) AS n FROM {areas} e WHERE e.level = %s" + (
             f" GROUP BY {head}" if length else ""
         )
         select = (
-            f"SELECT %s, g.area_code, g.period, g.breakdown, {_value_sql(indicator)}, g.total, "
-            "g.weighted_total, g.weight_total, g.minimum, g.maximum, COALESCE(x.n, 0), "
-            "g.reported, g.verified, g.accepted, g.returned, %s "
-            f"FROM ({grouped}) g LEFT JOIN ({expected}) x ON x.head = g.area_code WHERE 1 = 1"
+            f"SELECT g.indicator_id, g.area_code, g.period, g.breakdown, {_value_sql()}, "
+            "g.total, g.weighted_total, g.weight_total, g.minimum, g.maximum, "
+            "COALESCE(x.n, 0), g.reported, g.verified, g.accepted, g.returned, %s "
+            f"FROM ({grouped}) g JOIN {catalogue} i ON i.id = g.indicator_id "
+            f"LEFT JOIN ({expected}) x ON x.head = g.area_code WHERE 1 = 1"
         )
-        cursor.execute(_upsert_sql(select), [indicator.pk, stamp, *args, indicator.base_level])
+        cursor.execute(_upsert_sql(select), [stamp, *args, base_level])
         written += max(cursor.rowcount, 0)
     return written
 
 
-def _refresh_ratio(
+def _refresh_ratios(
     cursor: Any,
-    indicator: Indicator,
+    indicators: list[Indicator],
+    base_level: str,
     periods: list[str],
     codes: set[str] | None,
     now: Any,
 ) -> int:
     """factor × Σnumerator ÷ Σdenominator at every level, from the parts' roll-ups (one
-    statement for every level and period): a row wherever the denominator has one."""
+    statement for these ratios, every level and period): a row wherever the denominator has
+    one."""
     table = _q(Rollup._meta.db_table)
+    catalogue = _q(Indicator._meta.db_table)
     prefixes = None
     if codes is not None:
-        prefixes = {c[:n] for c in codes for n in _levels_above(indicator.base_level)}
-    _delete_stale(cursor, indicator, periods, prefixes)
+        prefixes = {c[:n] for c in codes for n in _levels_above(base_level)}
+    _delete_stale(cursor, indicators, periods, prefixes)
+    ids_ph, ids = _in([i.pk for i in indicators])
     period_ph, period_args = _in(periods)
-    where = f"d.indicator_id = %s AND d.period IN ({period_ph})"
-    args: list[Any] = [indicator.denominator_id, *period_args]
+    where = f"r.id IN ({ids_ph}) AND d.period IN ({period_ph})"
+    args: list[Any] = [*ids, *period_args]
     if prefixes is not None:
         ph, pargs = _in(sorted(prefixes))
         where += f" AND d.area_code IN ({ph})"
@@ -299,22 +339,19 @@ def _refresh_ratio(
     num_reported = "COALESCE(n.reported, 0)"
     num_verified = "COALESCE(n.verified, 0)"
     select = (
-        "SELECT %s, d.area_code, d.period, d.breakdown, "
+        "SELECT r.id, d.area_code, d.period, d.breakdown, "
         "CASE WHEN n.id IS NOT NULL AND d.total <> 0 "
-        "THEN 1.0 * %s * n.total / d.total ELSE NULL END, "
+        "THEN 1.0 * r.factor * n.total / d.total ELSE NULL END, "
         "COALESCE(n.total, 0), 0, d.total, CAST(NULL AS NUMERIC), CAST(NULL AS NUMERIC), "
         "d.expected, "
         f"CASE WHEN {num_reported} < d.reported THEN {num_reported} ELSE d.reported END, "
         f"CASE WHEN {num_verified} < d.verified THEN {num_verified} ELSE d.verified END, "
         "0, 0, %s "
-        f"FROM {table} d LEFT JOIN {table} n ON n.indicator_id = %s "
+        f"FROM {catalogue} r JOIN {table} d ON d.indicator_id = r.denominator_id "
+        f"LEFT JOIN {table} n ON n.indicator_id = r.numerator_id "
         "AND n.area_code = d.area_code AND n.period = d.period AND n.breakdown = d.breakdown "
         f"WHERE {where}"
     )
     stamp = connection.ops.adapt_datetimefield_value(now)
-    factor = connection.ops.adapt_decimalfield_value(indicator.factor, 12, 4)
-    cursor.execute(
-        _upsert_sql(select),
-        [indicator.pk, factor, stamp, indicator.numerator_id, *args],
-    )
+    cursor.execute(_upsert_sql(select), [stamp, *args])
     return max(cursor.rowcount, 0)
