@@ -33,6 +33,8 @@ from saan.indicators.models import (
 )
 
 VERIFIED_STATES = (State.VERIFIED, State.ACCEPTED)
+# PostgreSQL settings for a full refresh's statements only (see ``refresh``).
+BULK_SETTINGS = (("enable_nestloop", "off"), ("work_mem", "64MB"))
 
 
 def _levels_above(base_level: str) -> list[int]:
@@ -87,16 +89,24 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
     # A full refresh on PostgreSQL reads values and roll-ups written moments earlier in the same
     # transaction, often by the hundred thousand. With statistics from before (an empty table,
     # say) the planner chose nested loops over every row: minutes per statement instead of a
-    # second (the demo took 12 minutes in CI). So: fresh statistics, and no nested loops for the
-    # set-based statements of this refresh only (the setting is restored afterwards).
+    # second (the demo took 12 minutes in CI). So: fresh statistics (of the areas too, if they
+    # never had any: the planner then expects a handful of base areas and sorts a million
+    # values on disk), no nested loops, and memory to group the values in one hash table, for
+    # the set-based statements of this refresh only (the settings are restored afterwards).
     bulk = codes is None and connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        saved = ""
+        saved: list[tuple[str, str]] = []
         if bulk:
-            cursor.execute("SELECT current_setting('enable_nestloop')")
-            saved = cursor.fetchone()[0]
             cursor.execute(f"ANALYZE {DataValue._meta.db_table}")
-            cursor.execute("SET LOCAL enable_nestloop = off")
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Area._meta.db_table]
+            )
+            if cursor.fetchone()[0] < 0:
+                cursor.execute(f"ANALYZE {Area._meta.db_table}")
+            for name, value in BULK_SETTINGS:
+                cursor.execute("SELECT current_setting(%s)", [name])
+                saved.append((name, cursor.fetchone()[0]))
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         for base_level, group in plain.items():
             written += _refresh_plain(cursor, group, base_level, periods, codes, now)
         if ratios and bulk:
@@ -105,9 +115,9 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
         for wave in _waves(ratios):
             for base_level, group in _by_base_level(wave).items():
                 written += _refresh_ratios(cursor, group, base_level, periods, codes, now)
-        if bulk:
-            # On an error the rollback (of the transaction or a savepoint) undoes SET LOCAL.
-            cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [saved])
+        # On an error the rollback (of the transaction or a savepoint) undoes them anyway.
+        for name, value in saved:
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
     return written
 
 
@@ -230,6 +240,106 @@ def _value_sql() -> str:
     )
 
 
+_AGGREGATES = (
+    "total",
+    "minimum",
+    "maximum",
+    "reported",
+    "verified",
+    "accepted",
+    "returned",
+    "weighted_total",
+    "weight_total",
+)
+# How the aggregates of finer groups combine into a coarser group's: exactly the aggregates
+# of all their values (sums of sums, the least of the minima, …).
+_COMBINE = {"minimum": "MIN", "maximum": "MAX"}
+
+
+def _grouped_sql(
+    indicators: list[Indicator],
+    base_level: str,
+    periods: list[str],
+    length: int,
+    ranges: list[str] | None,
+) -> tuple[str, list[Any]]:
+    """The indicators' base values for these periods, grouped by indicator, area code prefix
+    of this length (the area at that level), period and breakdown, with every aggregate a
+    roll-up keeps. With ``ranges``, only the values under those prefixes."""
+    values = _q(DataValue._meta.db_table)
+    areas = _q(Area._meta.db_table)
+    ids_ph, ids = _in([i.pk for i in indicators])
+    period_ph, period_args = _in(periods)
+    prefix = f"SUBSTR(v.area_id, 1, {length})" if length else "''"
+    where = [f"v.indicator_id IN ({ids_ph})", f"v.period IN ({period_ph})", "a.level = %s"]
+    args: list[Any] = [*ids, *period_args, base_level]
+    if ranges:
+        where.append(_ranges_sql("v.area_id", ranges))
+        args += _ranges_args(ranges)
+    weighted = [
+        i.pk for i in indicators if i.aggregation == Aggregation.WEIGHTED_MEAN and i.weight_id
+    ]
+    weight_join = ""
+    weight_cols = "0 AS weighted_total, 0 AS weight_total"
+    if weighted:
+        # Each weighted indicator's weight, by area and period (the total, no breakdown).
+        w_ph, w_ids = _in(weighted)
+        weight_join = (
+            f"LEFT JOIN (SELECT m.id AS indicator_id, wv.area_id AS area_id, "
+            f"wv.period AS period, wv.value AS value FROM {_q(Indicator._meta.db_table)} m "
+            f"JOIN {values} wv ON wv.indicator_id = m.weight_id "
+            f"WHERE m.id IN ({w_ph}) AND wv.period IN ({period_ph}) "
+            "AND wv.breakdown = '') w ON w.indicator_id = v.indicator_id "
+            "AND w.area_id = v.area_id AND w.period = v.period"
+        )
+        args = [*w_ids, *period_args, *args]
+        weight_cols = (
+            "COALESCE(SUM(v.value * w.value), 0) AS weighted_total, "
+            "COALESCE(SUM(w.value), 0) AS weight_total"
+        )
+    verified = ", ".join(f"'{s}'" for s in VERIFIED_STATES)
+    sql = (
+        f"SELECT v.indicator_id AS indicator_id, {prefix} AS area_code, v.period AS period, "
+        "v.breakdown AS breakdown, "
+        "COALESCE(SUM(v.value), 0) AS total, MIN(v.value) AS minimum, "
+        "MAX(v.value) AS maximum, COUNT(*) AS reported, "
+        f"SUM(CASE WHEN v.state IN ({verified}) THEN 1 ELSE 0 END) AS verified, "
+        f"SUM(CASE WHEN v.state = '{State.ACCEPTED}' THEN 1 ELSE 0 END) AS accepted, "
+        f"SUM(CASE WHEN v.state = '{State.RETURNED}' THEN 1 ELSE 0 END) AS returned, "
+        f"{weight_cols} "
+        f"FROM {values} v JOIN {areas} a ON a.code = v.area_id {weight_join} "
+        f"WHERE {' AND '.join(where)} "
+        f"GROUP BY v.indicator_id, {prefix + ', ' if length else ''}v.period, v.breakdown"
+    )
+    return sql, args
+
+
+def _expected_sql(lengths: list[int]) -> str:
+    """Base areas (of the level given as a parameter, once per length) under each area of
+    these levels, by code: the roll-ups' ``expected``."""
+    areas = _q(Area._meta.db_table)
+    parts = []
+    for length in lengths:
+        head = f"SUBSTR(e.code, 1, {length})" if length else "''"
+        parts.append(
+            f"SELECT {head} AS head, COUNT(*) AS n FROM {areas} e WHERE e.level = %s"
+            + (f" GROUP BY {head}" if length else "")
+        )
+    return " UNION ALL ".join(parts)
+
+
+def _rollup_select(grouped: str) -> str:
+    """Roll-up rows from grouped aggregates ``g`` and expected counts ``x``; the timestamp is
+    the first parameter."""
+    return (
+        f"SELECT g.indicator_id, g.area_code, g.period, g.breakdown, {_value_sql()}, "
+        "g.total, g.weighted_total, g.weight_total, g.minimum, g.maximum, "
+        "COALESCE(x.n, 0), g.reported, g.verified, g.accepted, g.returned, %s "
+        f"FROM {grouped} g JOIN {_q(Indicator._meta.db_table)} i ON i.id = g.indicator_id "
+        "LEFT JOIN x ON x.head = g.area_code WHERE 1 = 1"
+    )
+
+
 def _refresh_plain(
     cursor: Any,
     indicators: list[Indicator],
@@ -239,76 +349,48 @@ def _refresh_plain(
     now: Any,
 ) -> int:
     """Every roll-up of these indicators (all of one base level, none a ratio) for these
-    periods: one statement per level above the base, for all of them at once."""
-    values = _q(DataValue._meta.db_table)
-    areas = _q(Area._meta.db_table)
-    catalogue = _q(Indicator._meta.db_table)
+    periods, for all of them at once.
+
+    A full refresh is one statement: the values are grouped once, at the first level above the
+    base, and the coarser levels are combined from those groups. A targeted refresh (the
+    ancestors of a few areas) is one statement per level, each reading only the values under
+    the areas it recomputes."""
     levels = _levels_above(base_level)
     if codes is not None:
         _delete_stale(cursor, indicators, periods, {c[:n] for c in codes for n in levels})
     else:
         _delete_stale(cursor, indicators, periods, None)
-    ids_ph, ids = _in([i.pk for i in indicators])
-    weighted = [
-        i.pk for i in indicators if i.aggregation == Aggregation.WEIGHTED_MEAN and i.weight_id
-    ]
     stamp = connection.ops.adapt_datetimefield_value(now)
-    verified = ", ".join(f"'{s}'" for s in VERIFIED_STATES)
-    written = 0
-    for length in levels:
-        period_ph, period_args = _in(periods)
-        prefix = f"SUBSTR(v.area_id, 1, {length})" if length else "''"
-        where = [f"v.indicator_id IN ({ids_ph})", f"v.period IN ({period_ph})", "a.level = %s"]
-        args: list[Any] = [*ids, *period_args, base_level]
-        if codes is not None and length:
-            ranges = sorted({c[:length] for c in codes})
-            where.append(_ranges_sql("v.area_id", ranges))
-            args += _ranges_args(ranges)
-        weight_join = ""
-        weight_cols = "0 AS weighted_total, 0 AS weight_total"
-        if weighted:
-            # Each weighted indicator's weight, by area and period (the total, no breakdown).
-            w_ph, w_ids = _in(weighted)
-            weight_join = (
-                f"LEFT JOIN (SELECT m.id AS indicator_id, wv.area_id AS area_id, "
-                f"wv.period AS period, wv.value AS value FROM {catalogue} m "
-                f"JOIN {values} wv ON wv.indicator_id = m.weight_id "
-                f"WHERE m.id IN ({w_ph}) AND wv.period IN ({period_ph}) "
-                "AND wv.breakdown = '') w ON w.indicator_id = v.indicator_id "
-                "AND w.area_id = v.area_id AND w.period = v.period"
+    if codes is not None:
+        written = 0
+        for length in levels:
+            ranges = sorted({c[:length] for c in codes}) if length else None
+            grouped, args = _grouped_sql(indicators, base_level, periods, length, ranges)
+            sql = _upsert_sql(
+                f"WITH x AS ({_expected_sql([length])}) " + _rollup_select(f"({grouped})")
             )
-            args = [*w_ids, *period_args, *args]
-            weight_cols = (
-                "COALESCE(SUM(v.value * w.value), 0) AS weighted_total, "
-                "COALESCE(SUM(w.value), 0) AS weight_total"
-            )
-        grouped = (
-            f"SELECT v.indicator_id AS indicator_id, {prefix} AS area_code, v.period AS period, "
-            "v.breakdown AS breakdown, "
-            "COALESCE(SUM(v.value), 0) AS total, MIN(v.value) AS minimum, "
-            "MAX(v.value) AS maximum, COUNT(*) AS reported, "
-            f"SUM(CASE WHEN v.state IN ({verified}) THEN 1 ELSE 0 END) AS verified, "
-            f"SUM(CASE WHEN v.state = '{State.ACCEPTED}' THEN 1 ELSE 0 END) AS accepted, "
-            f"SUM(CASE WHEN v.state = '{State.RETURNED}' THEN 1 ELSE 0 END) AS returned, "
-            f"{weight_cols} "
-            f"FROM {values} v JOIN {areas} a ON a.code = v.area_id {weight_join} "
-            f"WHERE {' AND '.join(where)} "
-            f"GROUP BY v.indicator_id, {prefix + ', ' if length else ''}v.period, v.breakdown"
+            cursor.execute(sql, [base_level, stamp, *args])
+            written += max(cursor.rowcount, 0)
+        return written
+    first, *coarser = levels
+    grouped, args = _grouped_sql(indicators, base_level, periods, first, None)
+    parts = ["SELECT * FROM g0"]
+    for length in coarser:
+        head = f"SUBSTR(area_code, 1, {length})" if length else "''"
+        combined = ", ".join(f"{_COMBINE.get(c, 'SUM')}({c}) AS {c}" for c in _AGGREGATES)
+        parts.append(
+            f"SELECT indicator_id, {head} AS area_code, period, breakdown, {combined} "
+            f"FROM g0 GROUP BY indicator_id, {head + ', ' if length else ''}period, breakdown"
         )
-        head = f"SUBSTR(e.code, 1, {length})" if length else "''"
-        expected = f"SELECT {head} AS head, COUNT(*) AS n FROM {areas} e WHERE e.level = %s" + (
-            f" GROUP BY {head}" if length else ""
-        )
-        select = (
-            f"SELECT g.indicator_id, g.area_code, g.period, g.breakdown, {_value_sql()}, "
-            "g.total, g.weighted_total, g.weight_total, g.minimum, g.maximum, "
-            "COALESCE(x.n, 0), g.reported, g.verified, g.accepted, g.returned, %s "
-            f"FROM ({grouped}) g JOIN {catalogue} i ON i.id = g.indicator_id "
-            f"LEFT JOIN ({expected}) x ON x.head = g.area_code WHERE 1 = 1"
-        )
-        cursor.execute(_upsert_sql(select), [stamp, *args, base_level])
-        written += max(cursor.rowcount, 0)
-    return written
+    columns = ", ".join(("indicator_id", "area_code", "period", "breakdown", *_AGGREGATES))
+    # The WITH belongs to the SELECT, not before INSERT: Python's sqlite3 module (before 3.12)
+    # counts the rows of a statement only when it starts with INSERT, UPDATE or DELETE.
+    sql = _upsert_sql(
+        f"WITH g0 AS (SELECT {columns} FROM ({grouped}) g1), x AS ({_expected_sql(levels)}) "
+        + _rollup_select(f"({' UNION ALL '.join(parts)})")
+    )
+    cursor.execute(sql, [*args, *([base_level] * len(levels)), stamp])
+    return max(cursor.rowcount, 0)
 
 
 def _refresh_ratios(
