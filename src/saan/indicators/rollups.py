@@ -89,20 +89,16 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
     # A full refresh on PostgreSQL reads values and roll-ups written moments earlier in the same
     # transaction, often by the hundred thousand. With statistics from before (an empty table,
     # say) the planner chose nested loops over every row: minutes per statement instead of a
-    # second (the demo took 12 minutes in CI). So: fresh statistics (of the areas too, if they
-    # never had any: the planner then expects a handful of base areas and sorts a million
-    # values on disk), no nested loops, and memory to group the values in one hash table, for
-    # the set-based statements of this refresh only (the settings are restored afterwards).
+    # second (the demo took 12 minutes in CI). So: fresh statistics (of the areas too: without
+    # any the planner expects a handful of base areas and sorts a million values on disk), no
+    # nested loops, and memory to group the values in one hash table, for the set-based
+    # statements of this refresh only (the settings are restored afterwards).
     bulk = codes is None and connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         saved: list[tuple[str, str]] = []
         if bulk:
-            cursor.execute(f"ANALYZE {DataValue._meta.db_table}")
-            cursor.execute(
-                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Area._meta.db_table]
-            )
-            if cursor.fetchone()[0] < 0:
-                cursor.execute(f"ANALYZE {Area._meta.db_table}")
+            _analyze_if_stale(cursor, DataValue._meta.db_table)
+            _analyze_if_stale(cursor, Area._meta.db_table)
             for name, value in BULK_SETTINGS:
                 cursor.execute("SELECT current_setting(%s)", [name])
                 saved.append((name, cursor.fetchone()[0]))
@@ -111,7 +107,7 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
             written += _refresh_plain(cursor, group, base_level, periods, codes, now)
         if ratios and bulk:
             # The ratios join their parts' roll-ups just written above.
-            cursor.execute(f"ANALYZE {Rollup._meta.db_table}")
+            _analyze_if_stale(cursor, Rollup._meta.db_table)
         for wave in _waves(ratios):
             for base_level, group in _by_base_level(wave).items():
                 written += _refresh_ratios(cursor, group, base_level, periods, codes, now)
@@ -119,6 +115,24 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
         for name, value in saved:
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
     return written
+
+
+def _analyze_if_stale(cursor: Any, table: str) -> None:
+    """``ANALYZE`` a table whose statistics are missing or older than a tenth of its rows'
+    changes, counting this transaction's own (autovacuum's rule, which cannot see rows not
+    yet committed). A refresh after a large import analyses the values it just wrote; one
+    after a few corrections to a big table reads none of its ten million rows again."""
+    cursor.execute(
+        "SELECT c.reltuples, COALESCE(s.n_mod_since_analyze, 0) "
+        "+ pg_stat_get_xact_tuples_inserted(c.oid) + pg_stat_get_xact_tuples_updated(c.oid) "
+        "+ pg_stat_get_xact_tuples_deleted(c.oid) "
+        "FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
+        "WHERE c.oid = %s::regclass",
+        [table],
+    )
+    rows, changed = cursor.fetchone()
+    if rows < 0 or changed > 1000 + rows / 10:
+        cursor.execute(f"ANALYZE {table}")
 
 
 def _waves(ratios: list[Indicator]) -> list[list[Indicator]]:
