@@ -149,6 +149,13 @@ class Report:
         if self.keep(outcome.kind):
             self.outcomes.append(outcome)
 
+    def room(self, kind: str) -> float:
+        """How many more outcomes of this kind would be kept (infinity without a limit)."""
+        if self.limit is None:
+            return float("inf")
+        cap = PROBLEM_LIMIT if kind in (SKIPPED, CONFLICT, REJECTED) else self.limit
+        return max(0, cap - self.counts[kind])
+
     def keep_first(self, kind: str, n: int) -> int:
         """Count n outcomes of this kind at once; how many of them to keep (the first ones)."""
         before = self.counts[kind]
@@ -732,10 +739,18 @@ def stored_values(keys: Iterable[Key]) -> dict[Key, StoredRow]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(20000):
+            if postgres:
+                found.update({(r[0], r[1], r[2], r[3]): r[4:] for r in rows})
+                continue
             for ind, area, period, breakdown, pk, value, state, note, source in rows:
-                if not postgres:  # SQLite hands back a float or an int
-                    value = cells.number(value)
-                found[(ind, area, period, breakdown)] = (pk, value, state, note, source)
+                # SQLite hands back a float or an int
+                found[(ind, area, period, breakdown)] = (
+                    pk,
+                    cells.number(value),
+                    state,
+                    note,
+                    source,
+                )
     return found
 
 
@@ -777,6 +792,8 @@ def classify(resolved: Resolved, options: Options) -> Plan:
             ]
         else:
             fresh: list[Key] = []
+            unchanged = 0  # counted at the end; outcomes kept while there is room
+            room = report.room(UNCHANGED)
             for key, entry in entries.items():
                 current = stored.get(key)
                 if current is None:
@@ -787,7 +804,8 @@ def classify(resolved: Resolved, options: Options) -> Plan:
                 pk, old, state, _note, old_source = current
                 same_value = old == new
                 if same_value and (not source or source == old_source or state == State.ACCEPTED):
-                    if keep(UNCHANGED):
+                    unchanged += 1
+                    if unchanged <= room:
                         report.outcomes.append(outcome(key, entry, UNCHANGED, "", display(old), pk))
                     continue
                 if state == State.ACCEPTED and not same_value:
@@ -809,6 +827,7 @@ def classify(resolved: Resolved, options: Options) -> Plan:
                 plan.updates.append(Change(key, new, source or old_source, current))
                 if keep(UPDATE):
                     report.outcomes.append(outcome(key, entry, UPDATE, "", display(old), pk))
+            report.keep_first(UNCHANGED, unchanged)
             plan.creates = [
                 new_change(Change, (key, entries[key][VALUE], entries[key][SOURCE], None))
                 for key in fresh

@@ -172,3 +172,19 @@ def test_a_wide_file_gives_the_same_plan_fast_or_not(cast, catalogue):
     assert fast.resolved.layout.shape == "wide_period"
     assert _summary(fast) == _summary(slow)
     assert fast.counts["read"] == 21
+
+
+def test_outcomes_beyond_the_report_limit_are_counted_not_kept(cast, catalogue):
+    from .test_import import run_commit
+
+    rows = "\n".join(f"poor-households,4001{n:02d},2568,{n}" for n in range(1, 8))
+    content = csv_bytes("รหัสตัวชี้วัด,รหัสพื้นที่,ช่วงเวลา,ค่า\n" + rows)
+    _batch, first = run_commit(cast.admin, content, report_limit=3)
+    assert first.counts["create"] == 7
+    assert [o.row for o in first.sorted_outcomes()] == [2, 3, 4]
+    again = _plan(cast.admin, content, fast=True, report_limit=2)
+    assert (again.counts["unchanged"], again.counts["create"]) == (7, 0)
+    assert [(o.row, o.kind, o.old) for o in again.sorted_outcomes()] == [
+        (2, "unchanged", "1"),
+        (3, "unchanged", "2"),
+    ]
