@@ -45,6 +45,7 @@ REPORT_LIMIT = 2000  # outcomes kept per kind for create / update / unchanged
 PROBLEM_LIMIT = 20000  # and for skipped / conflict / rejected
 BREAKDOWN_MAX = 40
 SOURCE_MAX = 300
+NUMBERS_REMEMBERED = 50_000  # distinct number texts the fast path keeps
 Progress = Callable[[int, int], None]
 Key = tuple[int, str, str, str]  # indicator id, area code, period, breakdown
 
@@ -438,12 +439,18 @@ def _resolve_cells(
             return ""
 
     def number_of(raw: str) -> Decimal | None:
+        """The number in a cell that is not plain digits, remembered for the next cell with
+        the same text (up to a bound: a file of a million distinct decimals stays small)."""
         if cells.is_missing(cells.text(raw)):
-            return None
-        try:
-            return cells.number(raw)
-        except (cells.NotANumber, cells.TooLarge):
-            return None
+            found = None
+        else:
+            try:
+                found = cells.number(raw)
+            except (cells.NotANumber, cells.TooLarge):
+                found = None
+        if len(numbers) < NUMBERS_REMEMBERED:
+            numbers[raw] = found
+        return found
 
     def out_of_limits(value: Decimal, limits: tuple[bool, Decimal | None, Decimal | None]) -> bool:
         non_negative, low, high = limits
@@ -475,10 +482,7 @@ def _resolve_cells(
             if pid is None:
                 pid = periods[period_text] = period_of(period_text, indicator_id)
             raw = row[index]
-            if raw in numbers:
-                value = numbers[raw]
-            else:
-                value = numbers[raw] = number_of(raw)
+            value = numbers[raw] if raw in numbers else number_of(raw)
             if not code or not pid or value is None:
                 break
             if limits is not None and out_of_limits(value, limits):
@@ -532,7 +536,7 @@ def _resolve_cells(
                 elif raw in numbers:
                     value = numbers[raw]
                 else:
-                    value = numbers[raw] = number_of(raw)
+                    value = number_of(raw)
                 if (
                     code
                     and pid
