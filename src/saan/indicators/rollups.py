@@ -2,8 +2,8 @@
 indicator's aggregation, with coverage (how many base areas reported, how many verified).
 
 ``refresh`` recomputes the roll-up rows for a set of (indicator, period) pairs, optionally only
-above given base areas, with one set-based ``INSERT … SELECT … GROUP BY`` per indicator and
-level, in the database; the value services call it inside the
+above given base areas, with set-based ``INSERT … SELECT … GROUP BY`` statements in the database
+for every indicator and period at once; the value services call it inside the
 transaction that changed the values, so no reader ever sees a stale ancestor. Ratio indicators
 are refreshed from their numerator's and denominator's roll-ups; indicators that use a changed
 indicator as numerator, denominator or weight are refreshed with it.
@@ -64,11 +64,12 @@ def refresh(pairs: Iterable[tuple[int, str]], *, base_codes: Iterable[str] | Non
     ``base_codes`` only the ancestors of those areas are recomputed (a single correction);
     without, every roll-up of the pairs (an import). Returns the number of rows written.
 
-    Set-based, for every indicator and period at once: one ``DELETE`` of the rows in scope and
-    one ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` per level for the plain
-    indicators (per base level, usually one), then one per wave of ratios; no row passes
-    through Python. (The upsert makes two transactions refreshing the same roll-up at once end
-    with the later one's figures instead of a unique-key error.)"""
+    Set-based, for every indicator and period at once: per base level of the plain indicators
+    (usually one), one ``DELETE`` of the rows in scope and one ``INSERT … SELECT … GROUP BY …
+    ON CONFLICT DO UPDATE`` for all its levels (one per level for a targeted refresh), then the
+    same for each wave of ratios; no row passes through Python. (The upsert makes two
+    transactions refreshing the same roll-up at once end with the later one's figures instead
+    of a unique-key error.)"""
     pairs = set(pairs)
     ids = dependents(i for i, _ in pairs)
     periods = sorted({p for _, p in pairs})
@@ -121,7 +122,8 @@ def _analyze_if_stale(cursor: Any, table: str) -> None:
     """``ANALYZE`` a table whose statistics are missing or older than a tenth of its rows'
     changes, counting this transaction's own (autovacuum's rule, which cannot see rows not
     yet committed). A refresh after a large import analyses the values it just wrote; one
-    after a few corrections to a big table reads none of its ten million rows again."""
+    of a big table with current statistics (``refresh_rollups`` one indicator after another)
+    does not sample it again each time."""
     cursor.execute(
         "SELECT c.reltuples, COALESCE(s.n_mod_since_analyze, 0) "
         "+ pg_stat_get_xact_tuples_inserted(c.oid) + pg_stat_get_xact_tuples_updated(c.oid) "
