@@ -26,7 +26,7 @@ from saan.core.thai import normalise_digits, thai_date
 from saan.indicators.importing import cells
 from saan.indicators.importing import messages as msg
 from saan.indicators.importing.messages import ImportFileError
-from saan.indicators.importing.reading import JSON, OpenedFile, Table
+from saan.indicators.importing.reading import CSV, JSON, OpenedFile, Rows, Table
 from saan.indicators.periods import PeriodError, PeriodType, parse_period, period_range
 
 LONG, WIDE_INDICATOR, WIDE_PERIOD, DHIS2 = "long", "wide_indicator", "wide_period", "dhis2"
@@ -48,6 +48,27 @@ class Record(NamedTuple):
     indicator_col: str = ""
     period_col: str = ""
     problem: tuple[str, str] | None = None  # (outcome kind, message) decided by the reader
+
+
+class Cells(NamedTuple):
+    """Where the parts of a value are in a table of plain text cells (CSV), by position, for
+    ``plan``'s fast path: it reads the common row straight from the cells and hands any other
+    row to ``records``, the reading every row gets otherwise."""
+
+    rows: Callable[[], Rows]
+    header_row: int
+    width: int
+    indicator: int | None
+    area: int
+    period: int | None
+    breakdown: int | None
+    source: int | None
+    # Per value column: (index, label, the indicator its header names (wide by indicator),
+    # the period its header names (wide by period)).
+    values: tuple[tuple[int, str, str | None, str | None], ...]
+    default_indicator: str
+    default_period: str
+    records: Callable[[int, list[Any]], list[Record]]
 
 
 @dataclass
@@ -192,8 +213,9 @@ def _is_dhis2_header(header: list[Any]) -> bool:
     return "dataelement" in folded and "orgunit" in folded
 
 
-def _text(value: Any) -> str:
-    """``cells.text``, with the common case (a CSV field that needs nothing) first."""
+def cell_text(value: Any) -> str:
+    """A cell as text: ``cells.text``, with the common case (a CSV field that needs nothing)
+    first."""
     if type(value) is str and not value.startswith("'"):
         return value.strip()
     return cells.text(value)
@@ -209,23 +231,35 @@ def _blank(row: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
 
 
+class Reading(NamedTuple):
+    """How a file was understood, its values one by one, and (for a table of text cells) where
+    they are, for a faster reading of the same values."""
+
+    layout: Layout
+    records: Iterator[Record]
+    cells: Cells | None = None
+
+
 def read_records(
     opened: OpenedFile,
     *,
     is_indicator: Callable[[str], bool],
     default_indicator: str = "",
     default_period: str = "",
-) -> tuple[Layout, Iterator[Record]]:
+) -> Reading:
     """The layout of the file and an iterator over its values. Raises ``ImportFileError``."""
     if opened.format == JSON:
-        return _dhis2_json(opened.json_data)
+        return Reading(*_dhis2_json(opened.json_data))
+    plain = opened.format == CSV
     for table in opened.tables:
         found = _find_header(table, is_indicator)
         if found is not None:
             number, header = found
             if _is_dhis2_header(header):
-                return _dhis2_csv(table, number, header)
-            return _tabular(table, number, header, is_indicator, default_indicator, default_period)
+                return Reading(*_dhis2_csv(table, number, header))
+            return _tabular(
+                table, number, header, is_indicator, default_indicator, default_period, plain
+            )
     raise ImportFileError(msg.no_header())
 
 
@@ -250,7 +284,8 @@ def _tabular(
     is_indicator: Callable[[str], bool],
     default_indicator: str,
     default_period: str,
-) -> tuple[Layout, Iterator[Record]]:
+    plain: bool,
+) -> Reading:
     cols = _classify(header, is_indicator)
     if cols.value is not None:
         shape = LONG
@@ -308,55 +343,114 @@ def _tabular(
 
     noted = {"date": False, "percent": False}
 
+    def row_records(number: int, row: list[Any]) -> list[Record]:
+        """The values of one row below the header (none for a blank row)."""
+        if len(row) < width:
+            row = [*row, *([None] * (width - len(row)))]
+        if area_col is not None:
+            area = cell_text(row[area_col])
+        else:
+            area = " ".join(t for t in (cell_text(row[c]) for c in place_cols) if t)
+        indicator = cell_text(row[indicator_col]) if indicator_col is not None else ""
+        if not area and not indicator and _blank(row):
+            return []
+        indicator = indicator or default_indicator
+        if period_col is not None:
+            raw_period = row[period_col]
+            if not noted["date"] and isinstance(raw_period, dt.date):
+                noted["date"] = True
+                layout.notes.append(
+                    msg.date_period_note(period_label, number, thai_date(raw_period))
+                )
+        period = (cell_text(row[period_col]) if period_col is not None else "") or default_period
+        breakdown = cell_text(row[breakdown_col]) if breakdown_col is not None else ""
+        source = cell_text(row[source_col]) if source_col is not None else ""
+        found = []
+        for index, title, label in value_cols:
+            value = row[index]
+            if not noted["percent"] and isinstance(value, cells.PercentCell):
+                noted["percent"] = True
+                shown = cells.shown_percent(value).normalize()
+                layout.notes.append(
+                    msg.percent_note(label, number, cells.text(value), f"{shown:f}")
+                )
+            if shape == WIDE_INDICATOR:
+                found.append(
+                    Record(
+                        number,
+                        title,
+                        area,
+                        period,
+                        value,
+                        breakdown,
+                        source,
+                        label,
+                        label,
+                        period_label,
+                    )
+                )
+            elif shape == WIDE_PERIOD:
+                found.append(
+                    Record(
+                        number,
+                        indicator,
+                        area,
+                        title,
+                        value,
+                        breakdown,
+                        source,
+                        label,
+                        ind_label,
+                        label,
+                    )
+                )
+            else:
+                found.append(
+                    Record(
+                        number,
+                        indicator,
+                        area,
+                        period,
+                        value,
+                        breakdown,
+                        source,
+                        label,
+                        ind_label,
+                        period_label,
+                    )
+                )
+        return found
+
     def records() -> Iterator[Record]:
         for number, row in table.rows():
-            if number <= header_row:
-                continue
-            if len(row) < width:
-                row = [*row, *([None] * (width - len(row)))]
-            if area_col is not None:
-                area = _text(row[area_col])
-            else:
-                area = " ".join(t for t in (_text(row[c]) for c in place_cols) if t)
-            indicator = _text(row[indicator_col]) if indicator_col is not None else ""
-            if not area and not indicator and _blank(row):
-                continue
-            indicator = indicator or default_indicator
-            if period_col is not None:
-                raw_period = row[period_col]
-                if not noted["date"] and isinstance(raw_period, dt.date):
-                    noted["date"] = True
-                    layout.notes.append(
-                        msg.date_period_note(period_label, number, thai_date(raw_period))
-                    )
-            period = (_text(row[period_col]) if period_col is not None else "") or default_period
-            breakdown = _text(row[breakdown_col]) if breakdown_col is not None else ""
-            source = _text(row[source_col]) if source_col is not None else ""
-            for index, title, label in value_cols:
-                value = row[index]
-                if not noted["percent"] and isinstance(value, cells.PercentCell):
-                    noted["percent"] = True
-                    shown = cells.shown_percent(value).normalize()
-                    layout.notes.append(
-                        msg.percent_note(label, number, cells.text(value), f"{shown:f}")
-                    )
-                if shape == WIDE_INDICATOR:
-                    yield Record(
-                        number, title, area, period, value, breakdown, source,
-                        label, label, period_label,
-                    )  # fmt: skip
-                elif shape == WIDE_PERIOD:
-                    yield Record(
-                        number, indicator, area, title, value, breakdown, source,
-                        label, ind_label, label,
-                    )  # fmt: skip
-                else:
-                    yield Record(
-                        number, indicator, area, period, value, breakdown, source,
-                        label, ind_label, period_label,
-                    )  # fmt: skip
+            if number > header_row:
+                yield from row_records(number, row)
 
-    return layout, records()
+    fast = None
+    if plain and area_col is not None and value_cols:
+        fast = Cells(
+            rows=table.rows,
+            header_row=header_row,
+            width=width,
+            indicator=indicator_col,
+            area=area_col,
+            period=period_col,
+            breakdown=breakdown_col,
+            source=source_col,
+            values=tuple(
+                (
+                    index,
+                    label,
+                    title if shape == WIDE_INDICATOR else None,
+                    title if shape == WIDE_PERIOD else None,
+                )
+                for index, title, label in value_cols
+            ),
+            default_indicator=default_indicator,
+            default_period=default_period,
+            records=row_records,
+        )
+    return Reading(layout, records(), fast)
 
 
 def _dhis2_csv(table: Table, header_row: int, header: list[Any]) -> tuple[Layout, Iterator[Record]]:

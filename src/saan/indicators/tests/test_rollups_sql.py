@@ -246,7 +246,8 @@ def test_a_full_refresh_on_postgresql_gives_the_planner_setting_back(catalogue):
     pairs = [(i.pk, p) for i in catalogue.values() for p in PERIODS]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_nestloop = on")
+        cursor.execute("SET LOCAL work_mem = '3MB'")
         assert rollups.refresh(pairs) > 0
-        cursor.execute("SELECT current_setting('enable_nestloop')")
-        assert cursor.fetchone()[0] == "on"
+        cursor.execute("SELECT current_setting('enable_nestloop'), current_setting('work_mem')")
+        assert cursor.fetchone() == ("on", "3MB")
     _assert_same(_direct(catalogue), _stored())
