@@ -286,7 +286,15 @@ class Rollup(models.Model):
     indicator's aggregation gives (None where the aggregation cannot be computed here, e.g. a
     ratio, which combines the numerator's and denominator's roll-ups)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rollups")
+    # Derived rows, rewritten in bulk by every refresh: no database constraint or index of its
+    # own (the unique key leads with the indicator; Django still cascades a deleted indicator).
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="rollups",
+        db_constraint=False,
+        db_index=False,
+    )
     area_code = models.CharField(max_length=6, blank=True)
     period = models.CharField(max_length=10)
     breakdown = models.CharField(max_length=40, blank=True, default="")

@@ -90,6 +90,20 @@ def test_the_values_table_has_no_foreign_key_constraints_and_two_indexes():
     }
 
 
+def test_the_rollup_table_has_no_foreign_key_constraint_and_no_indicator_index():
+    table = Rollup._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    assert [name for name, c in constraints.items() if c["foreign_key"]] == []
+    assert ("indicator_id",) not in {tuple(c["columns"]) for c in constraints.values()}
+
+
+def test_deleting_an_indicator_without_values_still_removes_its_rollups(poor):
+    Rollup.objects.create(indicator=poor, area_code="40", period=FY68, value=1)
+    poor.delete()
+    assert not Rollup.objects.filter(indicator_id=poor.pk).exists()
+
+
 # ------------------------------------------------------------------- the ORM's delete rules
 
 
