@@ -203,6 +203,10 @@ class Budget:
             return True
 
 
+# What every client sends with each request; a caller may add a session cookie.
+REQUEST_HEADERS = {"Accept-Language": "th"}
+
+
 def client_thread(port: int, path: str, budget: Budget, start: threading.Barrier, out: Result):
     latencies: list[float] = []
     errors: list[str] = []
@@ -211,7 +215,7 @@ def client_thread(port: int, path: str, budget: Budget, start: threading.Barrier
     while budget.take():
         began = time.perf_counter()
         try:
-            connection.request("GET", path, headers={"Accept-Language": "th"})
+            connection.request("GET", path, headers=REQUEST_HEADERS)
             response = connection.getresponse()
             body = response.read()
         except (OSError, http.client.HTTPException) as exc:

@@ -21,8 +21,9 @@ roll-up rows through the ORM, and checks that the read shows the new total:
 ``--page`` (PostgreSQL only) then fills the values table to about 10 million rows with COPY (the
 catalogue's 16 summed and averaged indicators × 7,436 subdistricts × 12 fiscal years × 7
 breakdowns), refreshes every roll-up, and measures GET /indicators/area/40/ (the province
-picture page) with 16 concurrent clients through gunicorn, against the site's stylesheet on the
-same server, using ``province_page.py``'s client and server code.
+picture page) with 16 concurrent clients through gunicorn, anonymously and then as a signed-in
+coordinator of จ.ขอนแก่น, against the site's stylesheet on the same server, using
+``province_page.py``'s client and server code.
 """
 
 from __future__ import annotations
@@ -412,6 +413,23 @@ def profile_one(path: str) -> None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
 
 
+def coordinator_cookie() -> str:
+    """A session cookie of a coordinator of จ.ขอนแก่น (สสส.'s grant for province 40)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from saan.partners.models import Membership, Organisation, Role
+
+    person = get_user_model().objects.create_user("bench-coordinator", password="bench-pass")
+    organisation = Organisation.objects.order_by("pk").first()
+    Membership.objects.create(
+        user=person, organisation=organisation, role=Role.COORDINATOR, area_id="40"
+    )
+    client = Client()
+    client.force_login(person)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
 def page(args: argparse.Namespace, tmp: Path, codes: list[str], user: Any) -> None:
     import province_page
     from django.core.management import call_command
@@ -443,6 +461,11 @@ def page(args: argparse.Namespace, tmp: Path, codes: list[str], user: Any) -> No
             roots["postgres"] = postmaster
         results = [province_page.measure(port, static_url, "static file", roots, args)]
         results.append(province_page.measure(port, path, "province picture page", roots, args))
+        # The same page for a signed-in coordinator of ขอนแก่น: session, user and grants on top.
+        province_page.REQUEST_HEADERS = {"Accept-Language": "th", "Cookie": coordinator_cookie()}
+        results.append(
+            province_page.measure(port, path, "same, signed-in coordinator", roots, args)
+        )
     finally:
         province_page.stop_server(server)
     province_page.report(results, args)
