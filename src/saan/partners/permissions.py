@@ -9,6 +9,7 @@ helpers and answer 404 for objects outside them, the same as for missing ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -45,19 +46,15 @@ def grants(user: Any) -> tuple[Grant, ...]:
     return cached
 
 
-_GRANTS_SQL: dict[str, str] = {}
-
-
+@lru_cache(maxsize=8)
 def _grants_sql(vendor: str) -> str:
-    if vendor not in _GRANTS_SQL:
-        q = connection.ops.quote_name
-        _GRANTS_SQL[vendor] = (
-            f"SELECT {q('organisation_id')}, {q('role')}, {q('area_id')} "  # noqa: S608
-            f"FROM {q(Membership._meta.db_table)} "
-            f"WHERE {q('user_id')} = %s AND {q('is_active')} = %s "
-            f"ORDER BY {q('area_id')}, {q('organisation_id')}, {q('role')}"
-        )
-    return _GRANTS_SQL[vendor]
+    q = connection.ops.quote_name
+    return (
+        f"SELECT {q('organisation_id')}, {q('role')}, {q('area_id')} "  # noqa: S608
+        f"FROM {q(Membership._meta.db_table)} "
+        f"WHERE {q('user_id')} = %s AND {q('is_active')} = %s "
+        f"ORDER BY {q('area_id')}, {q('organisation_id')}, {q('role')}"
+    )
 
 
 def forget(user: Any) -> None:
