@@ -4,27 +4,27 @@ drawing from ``charts``, writes go through ``services``."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saan.areas.models import Area, AreaGroup, Level
 from saan.areas.overview import province_tiles, tile_layout
+from saan.core import fragments
 from saan.core.pages import get_or_404, page
 from saan.core.thai import fiscal_year, normalise_digits
 from saan.indicators import charts, queries, services
@@ -44,7 +44,6 @@ from saan.indicators.periods import (
     period_type_of,
     short_label,
 )
-from saan.partners import permissions
 
 
 def _english(request: HttpRequest) -> bool:
@@ -268,23 +267,25 @@ PICTURE_VERSION = 2  # bump when the picture's templates, drawing or cached part
 PICTURE_SECONDS = 600  # also bounds how long a change made outside the services stays unseen
 
 
+@lru_cache(maxsize=8)
+def _versions_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    return (
+        f"SELECT 0, {q('token')}, {q('counter')}, NULL "  # noqa: S608 (names from models)
+        f"FROM {q(RollupVersion._meta.db_table)} WHERE {q('id')} = 1 UNION ALL "
+        f"SELECT 1, NULL, {q('id')}, {q('is_public')} FROM {q(Indicator._meta.db_table)} "
+        "ORDER BY 1, 3"
+    )
+
+
 def _picture_versions() -> tuple[tuple[str, int], tuple[tuple[int, bool], ...]]:
     """What the picture's cache key needs from the database, in one statement written once per
     database (the repeat view must be cheap): the roll-up version (as ``rollups.version()``:
     token and counter, ("", 0) before any change; every committed change of values moves it)
     and every indicator's primary key with its publicity, so a change of who may see an
     indicator is seen at once, also when it was made with a plain ``UPDATE``."""
-    vendor = connection.vendor
-    if vendor not in _VERSIONS_SQL:
-        q = connection.ops.quote_name
-        _VERSIONS_SQL[vendor] = (
-            f"SELECT 0, {q('token')}, {q('counter')}, NULL "  # noqa: S608 (names from models)
-            f"FROM {q(RollupVersion._meta.db_table)} WHERE {q('id')} = 1 UNION ALL "
-            f"SELECT 1, NULL, {q('id')}, {q('is_public')} FROM {q(Indicator._meta.db_table)} "
-            "ORDER BY 1, 3"
-        )
     with connection.cursor() as cursor:
-        cursor.execute(_VERSIONS_SQL[vendor])
+        cursor.execute(_versions_sql(connection.vendor))
         rows = cursor.fetchall()
     version: tuple[str, int] = ("", 0)
     catalogue = []
@@ -294,9 +295,6 @@ def _picture_versions() -> tuple[tuple[str, int], tuple[tuple[int, bool], ...]]:
         else:
             catalogue.append((number, bool(public)))
     return version, tuple(catalogue)
-
-
-_VERSIONS_SQL: dict[str, str] = {}
 
 
 def picture(request: HttpRequest, code: str) -> HttpResponse:
@@ -312,21 +310,8 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
     # is one statement for the versions, the user's grants and a cache read, and builds
     # nothing (not even the area and its ancestors, kept with the content).
     versions, catalogue = _picture_versions()
-    signature = (
-        PICTURE_VERSION,
-        normalise_digits(code),
-        sorted(request.GET.items()),
-        translation.get_language(),
-        timezone.localdate().isoformat(),
-        versions,
-        permissions.is_admin(user),
-        sorted(map(repr, permissions.grants(user))),
-        catalogue,
-        part,
-    )
-    cache_key = "saan:indicators:picture:" + hashlib.sha256(repr(signature).encode()).hexdigest()
-    found = cache.get(cache_key)
-    if found is None:
+
+    def build() -> tuple[str, Any, Area, list[Area]]:
         area = _area_or_404(code)
         known = list(queries.catalogue_for(user))
         indicators = queries.indicators_for(user, area.code, known)
@@ -345,8 +330,21 @@ def picture(request: HttpRequest, code: str) -> HttpResponse:
             len(known) - len(indicators),
             part,
         )
-        found = (drawn, period, area, area.ancestors())
-        cache.set(cache_key, found, PICTURE_SECONDS)
+        return drawn, period, area, area.ancestors()
+
+    # The key: the versions above, the viewer's grants, the language, the query and the day
+    # (``core.fragments``, as the register's pages).
+    found = fragments.cached(
+        "indicators:picture",
+        build,
+        versions=[versions, catalogue],
+        user=user,
+        params=request.GET.items(),
+        today=True,
+        extra=(normalise_digits(code), part),
+        revision=PICTURE_VERSION,
+        seconds=PICTURE_SECONDS,
+    )
     content, period, area, ancestors = found
     if part:
         return HttpResponse(content)
