@@ -6,7 +6,6 @@ edit the plan; each partner's focal points record their own organisation's contr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saan.areas.models import Area
-from saan.core.pages import area_or_404, get_or_404, page
+from saan.core.pages import area_or_404, flash_errors, get_or_404, page, save_form
 from saan.core.thai import normalise_digits
 from saan.forums.queries import resolutions_visible_to
 from saan.partners.models import Organisation
@@ -28,10 +27,6 @@ from saan.plans.models import STAGES, BudgetSource, Contribution, Plan, PlanItem
 from saan.projects.queries import visible_to as projects_visible_to
 
 # ----------------------------------------------------------------------------- fetching
-
-
-def _area(code: str) -> Area:
-    return area_or_404(code)
 
 
 def _plan(request: HttpRequest, pk: int, *, edit: bool = False) -> Plan:
@@ -58,31 +53,6 @@ def _contribution(request: HttpRequest, pk: int) -> Contribution:
 def _stage(request: HttpRequest) -> str:
     stage = request.GET.get("stage", "pledged")
     return stage if stage in STAGES else "pledged"
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _save(
-    request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any], success: str
-) -> HttpResponse | None:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        target = action(form.cleaned_data)
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-        return None
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc))
-        return None
-    messages.success(request, success)
-    return redirect(target)
 
 
 def _form_page(
@@ -125,7 +95,7 @@ def _coordinated(request: HttpRequest) -> list[str]:
 def area_view(request: HttpRequest, code: str) -> HttpResponse:
     """How much reaches an area from everyone: the plans of the area and below, and the items
     of enclosing areas' plans that reach it."""
-    area = _area(code)
+    area = area_or_404(code)
     stage = _stage(request)
     reaching = queries.reaching_area(request.user, area.code)
     here = [r for r in reaching if not r.whole_area]
@@ -177,7 +147,7 @@ def co_investment(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_create(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(code)
+    area = area_or_404(code)
     if not queries.can_edit_plan(request.user, area.code):
         raise Http404
     form = forms.PlanForm(request.POST or None, area=area)
@@ -205,7 +175,7 @@ def plan_create(request: HttpRequest, code: str) -> HttpResponse:
             items_from_goals=d["items_from_goals"],
         )
 
-    done = _save(request, form, act, _("สร้างแผนร่วมแล้ว"))
+    done = save_form(request, form, act, _("สร้างแผนร่วมแล้ว"))
     return done or _form_page(
         request, form, title=_("สร้างแผนร่วม"), back=f"/plans/area/{area.code}/"
     )
@@ -267,7 +237,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             is_public=d["is_public"],
         )
 
-    done = _save(request, form, act, _("บันทึกการแก้ไขแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
     note = _("แผนนี้เห็นชอบแล้ว: การแก้ไขจะเริ่มฉบับใหม่ ฉบับที่เห็นชอบยังคงอยู่ตามเดิม")
     return done or _form_page(
         request,
@@ -357,7 +327,7 @@ def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return plan
 
-    done = _save(request, form, act, _("บันทึกการเห็นชอบแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการเห็นชอบแล้ว"))
     return done or _form_page(
         request,
         form,
@@ -440,7 +410,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
             organisations=form.organisations(),
         )
 
-    done = _save(request, form, act, _("เพิ่มรายการแผนแล้ว"))
+    done = save_form(request, form, act, _("เพิ่มรายการแผนแล้ว"))
     return done or _form_page(request, form, title=_("เพิ่มรายการแผน"), back=plan.get_absolute_url())
 
 
@@ -494,7 +464,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             organisations=form.organisations(),
         )
 
-    done = _save(request, form, act, _("บันทึกการแก้ไขแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
     note = _("แผนนี้เห็นชอบแล้ว: การแก้ไขจะเริ่มฉบับใหม่ ฉบับที่เห็นชอบยังคงอยู่ตามเดิม")
     return done or _form_page(
         request,
@@ -512,8 +482,7 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan = services.item_remove(actor=request.user, item=item)
     except (ValidationError, PermissionDenied) as exc:
-        for text in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, text)
+        flash_errors(request, exc)
         return redirect(item)
     messages.success(request, _("ลบรายการแผนแล้ว"))
     return redirect(plan)
@@ -547,7 +516,7 @@ def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.contribution_create(actor=request.user, item=item, **d)
         return item
 
-    done = _save(request, form, act, _("บันทึกการสมทบแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการสมทบแล้ว"))
     return done or _form_page(
         request,
         form,
@@ -574,7 +543,7 @@ def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.contribution_update(actor=request.user, contribution=c, **d)
         return item
 
-    done = _save(request, form, act, _("บันทึกการแก้ไขแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
     return done or _form_page(request, form, title=_("แก้ไขการสมทบ"), back=item.get_absolute_url())
 
 
@@ -585,8 +554,7 @@ def contribution_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item = services.contribution_remove(actor=request.user, contribution=c)
     except (ValidationError, PermissionDenied) as exc:
-        for text in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, text)
+        flash_errors(request, exc)
         return redirect(c.item)
     messages.success(request, _("ลบการสมทบแล้ว"))
     return redirect(item)
@@ -596,7 +564,7 @@ def contribution_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def sources_vocabulary(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(code[:2])
+    area = area_or_404(code[:2])
     can_edit = queries.can_edit_plan(request.user, area.code)
     if not can_edit and not request.user.is_authenticated:
         raise Http404
@@ -612,7 +580,7 @@ def sources_vocabulary(request: HttpRequest, code: str) -> HttpResponse:
             )
             messages.success(request, _("บันทึกแล้ว"))
             return redirect(request.path)
-        done = _save(
+        done = save_form(
             request,
             form,
             lambda d: (
