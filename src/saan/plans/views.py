@@ -63,6 +63,13 @@ def _form_page(
     )
 
 
+def _agreed_note(plan: Plan) -> str:
+    """What the edit forms of an agreed plan say: editing starts a new version."""
+    if plan.status != "agreed":
+        return ""
+    return _("แผนนี้เห็นชอบแล้ว: การแก้ไขจะเริ่มฉบับใหม่ ฉบับที่เห็นชอบยังคงอยู่ตามเดิม")
+
+
 def _common(request: HttpRequest, plan: Plan, stage: str) -> dict[str, Any]:
     return {
         "plan": plan,
@@ -238,13 +245,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
-    note = _("แผนนี้เห็นชอบแล้ว: การแก้ไขจะเริ่มฉบับใหม่ ฉบับที่เห็นชอบยังคงอยู่ตามเดิม")
     return done or _form_page(
-        request,
-        form,
-        title=_("แก้ไขแผนร่วม"),
-        back=plan.get_absolute_url(),
-        note=note if plan.status == "agreed" else "",
+        request, form, title=_("แก้ไขแผนร่วม"), back=plan.get_absolute_url(), note=_agreed_note(plan)
     )
 
 
@@ -380,6 +382,22 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # -------------------------------------------------------------------------------- items
 
 
+def _item_fields(form: Any, d: dict[str, Any], *, order: int | None) -> dict[str, Any]:
+    """An item form's cleaned data as the keyword arguments that ``services.item_add`` and
+    ``services.item_update`` share."""
+    return {
+        "goal": d["goal"],
+        "title": d["title"],
+        "description": d["description"],
+        "budget_needed": d["budget_needed"],
+        "order": order,
+        "areas": d["areas"],
+        "projects": d["projects"],
+        "indicators": d["indicators"],
+        "organisations": form.organisations(),
+    }
+
+
 def _item_form(request: HttpRequest, plan: Plan, initial: dict[str, Any] | None) -> Any:
     return forms.ItemForm(
         request.POST or None,
@@ -399,15 +417,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         return services.item_add(
             actor=request.user,
             plan=plan,
-            goal=d["goal"],
-            title=d["title"],
-            description=d["description"],
-            budget_needed=d["budget_needed"],
-            order=d["order"],
-            areas=d["areas"],
-            projects=d["projects"],
-            indicators=d["indicators"],
-            organisations=form.organisations(),
+            **_item_fields(form, d, order=d["order"]),
         )
 
     done = save_form(request, form, act, _("เพิ่มรายการแผนแล้ว"))
@@ -453,25 +463,16 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return services.item_update(
             actor=request.user,
             item=item,
-            goal=d["goal"],
-            title=d["title"],
-            description=d["description"],
-            budget_needed=d["budget_needed"],
-            order=d["order"] or item.order,
-            areas=d["areas"],
-            projects=d["projects"],
-            indicators=d["indicators"],
-            organisations=form.organisations(),
+            **_item_fields(form, d, order=d["order"] or item.order),
         )
 
     done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
-    note = _("แผนนี้เห็นชอบแล้ว: การแก้ไขจะเริ่มฉบับใหม่ ฉบับที่เห็นชอบยังคงอยู่ตามเดิม")
     return done or _form_page(
         request,
         form,
         title=_("แก้ไขรายการแผน"),
         back=item.get_absolute_url(),
-        note=note if item.plan.status == "agreed" else "",
+        note=_agreed_note(item.plan),
     )
 
 
@@ -580,15 +581,12 @@ def sources_vocabulary(request: HttpRequest, code: str) -> HttpResponse:
             )
             messages.success(request, _("บันทึกแล้ว"))
             return redirect(request.path)
-        done = save_form(
-            request,
-            form,
-            lambda d: (
-                services.source_add(actor=request.user, area=area, name=d["name"]),
-                request.path,
-            )[1],
-            _("เพิ่มแหล่งงบประมาณแล้ว"),
-        )
+
+        def act(d: dict[str, Any]) -> str:
+            services.source_add(actor=request.user, area=area, name=d["name"])
+            return request.path
+
+        done = save_form(request, form, act, _("เพิ่มแหล่งงบประมาณแล้ว"))
         if done:
             return done
     return page(
