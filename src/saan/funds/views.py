@@ -40,11 +40,24 @@ from saan.projects.models import Project
 # ----------------------------------------------------------------------------- helpers
 
 
-def _fund(request: HttpRequest, pk: int, *, write: bool = False, supervise: bool = False) -> Fund:
+def _fund(
+    request: HttpRequest,
+    pk: int,
+    *,
+    write: bool = False,
+    supervise: bool = False,
+    manage: bool = False,
+) -> Fund:
+    """A fund the user may read, and also write (``write``), supervise (``supervise``) or
+    either of the two (``manage``); 404 otherwise."""
     fund = get_or_404(queries.funds_visible_to(request.user), pk=pk)
     if write and not queries.can_write(request.user, fund):
         raise Http404
     if supervise and not queries.can_supervise(request.user, fund):
+        raise Http404
+    if manage and not (
+        queries.can_write(request.user, fund) or queries.can_supervise(request.user, fund)
+    ):
         raise Http404
     return fund
 
@@ -168,9 +181,7 @@ def fund_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def fund_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    fund = _fund(request, pk)
-    if not (queries.can_write(request.user, fund) or queries.can_supervise(request.user, fund)):
-        raise Http404
+    fund = _fund(request, pk, manage=True)
     initial = {
         "name": fund.name,
         "kind": fund.kind,
@@ -374,9 +385,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 def overdraft_new(request: HttpRequest, pk: int) -> HttpResponse:
-    fund = _fund(request, pk)
-    if not (queries.can_write(request.user, fund) or queries.can_supervise(request.user, fund)):
-        raise Http404
+    fund = _fund(request, pk, manage=True)
     form = forms.OverdraftForm(request.POST or None)
 
     def act(data: dict[str, Any]) -> str:
