@@ -91,3 +91,30 @@ def save_form(
         return None
     messages.success(request, success)
     return redirect(target)
+
+
+def submit_form(
+    request: HttpRequest,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    invalid: str | None = None,
+) -> None:
+    """A small POST-only form that redirects whatever happens (a button on a page, an upload): a
+    valid form goes to its service (``write`` gets the cleaned data), and the outcome is said in
+    a message: ``done``, the service's refusal, ``invalid``, or the form's own field messages."""
+    if not form.is_valid():
+        if invalid is not None:
+            messages.error(request, invalid)
+            return
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return
+    try:
+        write(form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, done)

@@ -5,7 +5,6 @@ run it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from saan.core.pages import (
     page,
     save_form,
     signed_in_user,
+    submit_form,
 )
 from saan.core.thai import fiscal_year
 from saan.forums import files, forms, ics, queries, services
@@ -94,33 +94,6 @@ def _proposal(request: HttpRequest, pk: int, *, run: bool = False) -> PolicyProp
     if run and not queries.can_run(request.user, proposal.mechanism):
         raise Http404
     return proposal
-
-
-def _submit(
-    request: HttpRequest,
-    form: Any,
-    write: Callable[[dict[str, Any]], object],
-    *,
-    done: str,
-    invalid: str | None = None,
-) -> None:
-    """The small POST-only forms on meeting, resolution and charter pages: a valid form goes to
-    its service (``write`` gets the cleaned data), and the outcome is said in a message: ``done``,
-    the service's refusal, ``invalid``, or the form's own field messages."""
-    if not form.is_valid():
-        if invalid is not None:
-            messages.error(request, invalid)
-            return
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return
-    try:
-        write(form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, done)
 
 
 def _form_page(
@@ -489,7 +462,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, run=True)
-    _submit(
+    submit_form(
         request,
         forms.AgendaItemForm(request.POST, mechanism=meeting.mechanism),
         lambda data: services.agenda_item_add(actor=request.user, meeting=meeting, **data),
@@ -546,7 +519,7 @@ def agenda_picture(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, run=True)
-    _submit(
+    submit_form(
         request,
         forms.AttendanceForm(request.POST, mechanism=meeting.mechanism),
         lambda data: services.attendance_add(actor=request.user, meeting=meeting, **data),
@@ -702,7 +675,7 @@ def progress_report(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = _resolution(request, pk)
     if not queries.can_report_progress(request.user, resolution):
         raise Http404
-    _submit(
+    submit_form(
         request,
         forms.ProgressForm(request.POST),
         lambda data: services.progress_report(
@@ -922,7 +895,7 @@ def charter_text(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def charter_sign(request: HttpRequest, pk: int) -> HttpResponse:
     charter = _charter(request, pk, run=True)
-    _submit(
+    submit_form(
         request,
         forms.SignForm(request.POST),
         lambda data: services.charter_sign(actor=request.user, charter=charter, **data),
@@ -936,7 +909,7 @@ def charter_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
     charter = _charter(request, pk, run=True)
-    _submit(
+    submit_form(
         request,
         forms.CommitmentForm(request.POST),
         lambda data: services.commitment_add(actor=request.user, charter=charter, **data),
@@ -1019,7 +992,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _upload(request: HttpRequest, parent: Meeting | Charter | PolicyProposal) -> HttpResponse:
-    _submit(
+    submit_form(
         request,
         forms.AttachmentForm(request.POST, request.FILES),
         lambda data: services.attachment_add(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saan.areas.models import Area
-from saan.core.pages import flash_errors, get_or_404, page, save_form
+from saan.core.pages import flash_errors, get_or_404, page, save_form, submit_form
 from saan.core.thai import fiscal_year, fiscal_year_range, normalise_digits
 from saan.forums import files
 from saan.funds import exports, forms, queries, services
@@ -361,18 +361,13 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_attach(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("กรุณาเลือกไฟล์"))
-    else:
-        try:
-            services.attachment_add(
-                actor=request.user, entry=entry, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("แนบหลักฐานแล้ว"))
+    submit_form(
+        request,
+        forms.AttachmentForm(request.POST, request.FILES),
+        lambda data: services.attachment_add(actor=request.user, entry=entry, upload=data["file"]),
+        done=_("แนบหลักฐานแล้ว"),
+        invalid=_("กรุณาเลือกไฟล์"),
+    )
     return redirect(f"{entry.fund.get_absolute_url()}?fy={entry.period.fiscal_year}#ledger")
 
 
