@@ -5,7 +5,6 @@ run it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saan.areas.models import Area
-from saan.core.pages import area_or_404, get_or_404, page, signed_in_user
+from saan.core.pages import (
+    area_or_404,
+    flash_errors,
+    get_or_404,
+    page,
+    save_form,
+    signed_in_user,
+    submit_form,
+)
 from saan.core.thai import fiscal_year
 from saan.forums import files, forms, ics, queries, services
 from saan.forums.models import (
@@ -89,47 +96,6 @@ def _proposal(request: HttpRequest, pk: int, *, run: bool = False) -> PolicyProp
     return proposal
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _flash_errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    texts = getattr(exc, "messages", None) or [str(exc)]
-    for text in texts:
-        messages.error(request, text)
-
-
-def _submit(
-    request: HttpRequest,
-    form: Any,
-    write: Callable[[dict[str, Any]], object],
-    *,
-    done: str,
-    invalid: str | None = None,
-) -> None:
-    """The small POST-only forms on meeting, resolution and charter pages: a valid form goes to
-    its service (``write`` gets the cleaned data), and the outcome is said in a message: ``done``,
-    the service's refusal, ``invalid``, or the form's own field messages."""
-    if not form.is_valid():
-        if invalid is not None:
-            messages.error(request, invalid)
-            return
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return
-    try:
-        write(form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, done)
-
-
 def _form_page(
     request: HttpRequest,
     form: Any,
@@ -144,23 +110,6 @@ def _form_page(
         "forums/form.html",
         {"form": form, "title": title, "back": back, "multipart": multipart, **(context or {})},
     )
-
-
-def _save(request: HttpRequest, form: Any, action: Any, success: str) -> HttpResponse | None:
-    """Run ``action`` (which calls a service) for a valid POSTed form; the redirect on success,
-    None to show the form again with the service's messages."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        target = action(form.cleaned_data)
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-        return None
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc))
-        return None
-    messages.success(request, success)
-    return redirect(target)
 
 
 # ---------------------------------------------------------------------------- overviews
@@ -340,7 +289,7 @@ def mechanism_create(request: HttpRequest, code: str) -> HttpResponse:
     if not queries.can_create_in_area(request.user, area.code):
         raise Http404
     form = forms.MechanismForm(request.POST or None)
-    done = _save(
+    done = save_form(
         request,
         form,
         lambda d: services.mechanism_create(actor=request.user, area=area, **d),
@@ -358,7 +307,7 @@ def mechanism_create(request: HttpRequest, code: str) -> HttpResponse:
 def mechanism_edit(request: HttpRequest, pk: int) -> HttpResponse:
     mechanism = _mechanism(request, pk, run=True)
     form = forms.MechanismForm(request.POST or None, instance=mechanism)
-    done = _save(
+    done = save_form(
         request,
         form,
         lambda d: services.mechanism_update(actor=request.user, mechanism=mechanism, **d),
@@ -376,7 +325,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.member_add(actor=request.user, mechanism=mechanism, **d)
         return mechanism
 
-    done = _save(request, form, act, _("เพิ่มสมาชิกแล้ว"))
+    done = save_form(request, form, act, _("เพิ่มสมาชิกแล้ว"))
     return done or _form_page(
         request,
         form,
@@ -404,7 +353,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.member_update(actor=request.user, member=member, **d)
         return member.mechanism
 
-    done = _save(request, form, act, _("บันทึกการแก้ไขแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
     return done or _form_page(
         request,
         form,
@@ -420,7 +369,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.member_end(actor=request.user, member=member)
     except (ValidationError, PermissionDenied) as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(
             request,
@@ -447,7 +396,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"number": _next_number(mechanism), "status": MeetingStatus.PLANNED},
     )
-    done = _save(
+    done = save_form(
         request,
         form,
         lambda d: services.meeting_create(actor=request.user, mechanism=mechanism, **d),
@@ -498,7 +447,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, run=True)
     form = forms.MeetingForm(request.POST or None, instance=meeting)
-    done = _save(
+    done = save_form(
         request,
         form,
         lambda d: services.meeting_update(actor=request.user, meeting=meeting, **d),
@@ -513,7 +462,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, run=True)
-    _submit(
+    submit_form(
         request,
         forms.AgendaItemForm(request.POST, mechanism=meeting.mechanism),
         lambda data: services.agenda_item_add(actor=request.user, meeting=meeting, **data),
@@ -531,7 +480,7 @@ def agenda_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_item_remove(actor=request.user, item=item)
     except (ValidationError, PermissionDenied) as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("นำวาระออกแล้ว"))
     return redirect(reverse("forums:meeting", args=[meeting.pk]) + "#agenda")
@@ -544,7 +493,7 @@ def agenda_carry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         items = services.agenda_carry_forward(actor=request.user, meeting=meeting)
     except (ValidationError, PermissionDenied) as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         if items:
             messages.success(request, _("นำมติที่ยังเปิดอยู่เข้าวาระแล้ว %(n)s เรื่อง") % {"n": len(items)})
@@ -560,7 +509,7 @@ def agenda_picture(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_snapshot(actor=request.user, meeting=meeting)
     except (ValidationError, PermissionDenied) as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("บันทึกภาพรวมข้อมูลพื้นที่ลงในวาระแล้ว"))
     return redirect(reverse("forums:meeting", args=[meeting.pk]) + "#agenda")
@@ -570,7 +519,7 @@ def agenda_picture(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, run=True)
-    _submit(
+    submit_form(
         request,
         forms.AttendanceForm(request.POST, mechanism=meeting.mechanism),
         lambda data: services.attendance_add(actor=request.user, meeting=meeting, **data),
@@ -667,7 +616,7 @@ def resolution_create(request: HttpRequest, pk: int) -> HttpResponse:
             return reverse("forums:resolution_create", args=[meeting.pk])
         return reverse("forums:meeting", args=[meeting.pk]) + "#resolutions"
 
-    done = _save(request, form, act, _("บันทึกมติแล้ว"))
+    done = save_form(request, form, act, _("บันทึกมติแล้ว"))
     return done or _form_page(
         request,
         form,
@@ -716,7 +665,7 @@ def resolution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def act(d: dict[str, Any]) -> Resolution:
         return services.resolution_update(actor=request.user, resolution=resolution, **d)
 
-    done = _save(request, form, act, _("บันทึกการแก้ไขแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
     return done or _form_page(request, form, title=_("แก้ไขมติ"), back=resolution.get_absolute_url())
 
 
@@ -726,7 +675,7 @@ def progress_report(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = _resolution(request, pk)
     if not queries.can_report_progress(request.user, resolution):
         raise Http404
-    _submit(
+    submit_form(
         request,
         forms.ProgressForm(request.POST),
         lambda data: services.progress_report(
@@ -755,7 +704,7 @@ def agenda_create(request: HttpRequest, code: str) -> HttpResponse:
         area_code=area.code,
         initial={"fiscal_year": fiscal_year(bangkok_today())},
     )
-    done = _save(
+    done = save_form(
         request,
         form,
         lambda d: services.agenda_create(actor=request.user, area=area, **d),
@@ -789,7 +738,7 @@ def agenda_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agenda = _agenda(request, pk, run=True)
     form = forms.AgendaForm(request.POST or None, instance=agenda, area_code=agenda.area_id)
-    done = _save(
+    done = save_form(
         request,
         form,
         lambda d: services.agenda_update(actor=request.user, agenda=agenda, **d),
@@ -815,7 +764,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return agenda
 
-    done = _save(request, form, act, _("เพิ่มเป้าหมายแล้ว"))
+    done = save_form(request, form, act, _("เพิ่มเป้าหมายแล้ว"))
     return done or _form_page(request, form, title=_("เพิ่มเป้าหมาย"), back=agenda.get_absolute_url())
 
 
@@ -841,7 +790,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return agenda
 
-    done = _save(request, form, act, _("บันทึกการแก้ไขแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
     return done or _form_page(request, form, title=_("แก้ไขเป้าหมาย"), back=agenda.get_absolute_url())
 
 
@@ -854,7 +803,7 @@ def charter_create(request: HttpRequest, code: str) -> HttpResponse:
     if not queries.can_create_in_area(request.user, area.code):
         raise Http404
     form = forms.CharterForm(request.POST or None, area_code=area.code)
-    done = _save(
+    done = save_form(
         request,
         form,
         lambda d: services.charter_create(actor=request.user, area=area, **d),
@@ -904,7 +853,7 @@ def charter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.CharterForm(
         request.POST or None, instance=charter, area_code=charter.area_id, with_text=False
     )
-    done = _save(
+    done = save_form(
         request,
         form,
         lambda d: services.charter_update(actor=request.user, charter=charter, **d),
@@ -927,7 +876,7 @@ def charter_text(request: HttpRequest, pk: int) -> HttpResponse:
         version = services.charter_edit_text(actor=request.user, charter=charter, **d)
         return reverse("forums:charter", args=[charter.pk]) + f"?version={version.number}"
 
-    done = _save(request, form, act, _("บันทึกเนื้อหาธรรมนูญแล้ว"))
+    done = save_form(request, form, act, _("บันทึกเนื้อหาธรรมนูญแล้ว"))
     note = (
         _("ฉบับล่าสุดลงนามแล้ว การแก้ไขจะสร้างฉบับใหม่ ฉบับที่ลงนามแล้วจะไม่ถูกเปลี่ยน")
         if latest and latest.is_signed
@@ -946,7 +895,7 @@ def charter_text(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def charter_sign(request: HttpRequest, pk: int) -> HttpResponse:
     charter = _charter(request, pk, run=True)
-    _submit(
+    submit_form(
         request,
         forms.SignForm(request.POST),
         lambda data: services.charter_sign(actor=request.user, charter=charter, **data),
@@ -960,7 +909,7 @@ def charter_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
     charter = _charter(request, pk, run=True)
-    _submit(
+    submit_form(
         request,
         forms.CommitmentForm(request.POST),
         lambda data: services.commitment_add(actor=request.user, charter=charter, **data),
@@ -980,7 +929,7 @@ def commitment_status(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, commitment=commitment, status=request.POST.get("status", "")
         )
     except (ValidationError, PermissionDenied) as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     return redirect(
         reverse("forums:charter", args=[charter.pk]) + f"?version={commitment.version.number}"
     )
@@ -993,7 +942,7 @@ def commitment_status(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
     mechanism = _mechanism(request, pk, run=True)
     form = forms.ProposalForm(request.POST or None, mechanism=mechanism)
-    done = _save(
+    done = save_form(
         request,
         form,
         lambda d: services.proposal_create(
@@ -1028,7 +977,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk, run=True)
     form = forms.ProposalForm(request.POST or None, instance=proposal, mechanism=proposal.mechanism)
-    done = _save(
+    done = save_form(
         request,
         form,
         lambda d: services.proposal_update(actor=request.user, proposal=proposal, **d),
@@ -1043,7 +992,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _upload(request: HttpRequest, parent: Meeting | Charter | PolicyProposal) -> HttpResponse:
-    _submit(
+    submit_form(
         request,
         forms.AttachmentForm(request.POST, request.FILES),
         lambda data: services.attachment_add(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saan.areas.models import Area
-from saan.core.pages import get_or_404, page
+from saan.core.pages import flash_errors, get_or_404, page, save_form, submit_form
 from saan.core.thai import fiscal_year, fiscal_year_range, normalise_digits
 from saan.forums import files
 from saan.funds import exports, forms, queries, services
@@ -40,11 +40,24 @@ from saan.projects.models import Project
 # ----------------------------------------------------------------------------- helpers
 
 
-def _fund(request: HttpRequest, pk: int, *, write: bool = False, supervise: bool = False) -> Fund:
+def _fund(
+    request: HttpRequest,
+    pk: int,
+    *,
+    write: bool = False,
+    supervise: bool = False,
+    manage: bool = False,
+) -> Fund:
+    """A fund the user may read, and also write (``write``), supervise (``supervise``) or
+    either of the two (``manage``); 404 otherwise."""
     fund = get_or_404(queries.funds_visible_to(request.user), pk=pk)
     if write and not queries.can_write(request.user, fund):
         raise Http404
     if supervise and not queries.can_supervise(request.user, fund):
+        raise Http404
+    if manage and not (
+        queries.can_write(request.user, fund) or queries.can_supervise(request.user, fund)
+    ):
         raise Http404
     return fund
 
@@ -53,14 +66,6 @@ def _entry(request: HttpRequest, pk: int) -> Entry:
     entry = get_or_404(Entry.objects.select_related("fund", "period"), pk=pk)
     _fund(request, entry.fund_id, write=True)
     return entry
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _bars(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
@@ -149,32 +154,25 @@ def fund_new(request: HttpRequest) -> HttpResponse:
         "is_public": True,
     }
     form = forms.FundForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def act(data: dict[str, Any]) -> Fund:
         area = Area.objects.filter(code=normalise_digits(data["area"]).strip()).first()
         if area is None:
-            form.add_error("area", _("ไม่พบรหัสพื้นที่นี้"))
-        else:
-            try:
-                fund = services.fund_create(
-                    actor=request.user,
-                    name=data["name"],
-                    kind=data["kind"],
-                    area=area,
-                    organisation=data["organisation"],
-                    start_year=data["start_year"],
-                    opening_balance=data["opening_balance"],
-                    description=data["description"],
-                    is_public=data["is_public"],
-                )
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("ตั้งกองทุนแล้ว"))
-                return redirect(fund.get_absolute_url())
-    return page(
+            raise ValidationError({"area": _("ไม่พบรหัสพื้นที่นี้")})
+        return services.fund_create(
+            actor=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            area=area,
+            organisation=data["organisation"],
+            start_year=data["start_year"],
+            opening_balance=data["opening_balance"],
+            description=data["description"],
+            is_public=data["is_public"],
+        )
+
+    done = save_form(request, form, act, _("ตั้งกองทุนแล้ว"))
+    return done or page(
         request,
         "funds/form.html",
         {"form": form, "title": _("ตั้งกองทุนใหม่"), "back": "/funds/", "fund": None},
@@ -183,9 +181,7 @@ def fund_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def fund_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    fund = _fund(request, pk)
-    if not (queries.can_write(request.user, fund) or queries.can_supervise(request.user, fund)):
-        raise Http404
+    fund = _fund(request, pk, manage=True)
     initial = {
         "name": fund.name,
         "kind": fund.kind,
@@ -193,15 +189,13 @@ def fund_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "is_public": fund.is_public,
     }
     form = forms.FundEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.fund_update(actor=request.user, fund=fund, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("บันทึกข้อมูลกองทุนแล้ว"))
-            return redirect(fund.get_absolute_url())
-    return _form_page(request, fund, form, _("แก้ไขข้อมูลกองทุน"))
+
+    def act(data: dict[str, Any]) -> Fund:
+        services.fund_update(actor=request.user, fund=fund, **data)
+        return fund
+
+    done = save_form(request, form, act, _("บันทึกข้อมูลกองทุนแล้ว"))
+    return done or _form_page(request, fund, form, _("แก้ไขข้อมูลกองทุน"))
 
 
 # ------------------------------------------------------------------------------- one fund
@@ -317,8 +311,8 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.EntryForm(
         request.POST or None, request.FILES or None, initial=initial, projects=projects
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def act(data: dict[str, Any]) -> str:
         try:
             services.entry_create(
                 actor=request.user,
@@ -334,14 +328,12 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
                 reference=data["reference"],
                 upload=data.get("file"),
             )
-        except PermissionDenied:
+        except PermissionDenied:  # answered like a fund you may not write to
             raise Http404 from None
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("บันทึกรายการแล้ว"))
-            return redirect(f"{fund.get_absolute_url()}?fy={fiscal_year(data['date'])}#ledger")
-    return _form_page(request, fund, form, _("บันทึกรายการ"), multipart=True)
+        return f"{fund.get_absolute_url()}?fy={fiscal_year(data['date'])}#ledger"
+
+    done = save_form(request, form, act, _("บันทึกรายการแล้ว"))
+    return done or _form_page(request, fund, form, _("บันทึกรายการ"), multipart=True)
 
 
 @login_required
@@ -349,44 +341,33 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     fund = entry.fund
     form = forms.ReverseForm(request.POST or None, initial={"date": services.today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entry_reverse(
-                actor=request.user,
-                entry=entry,
-                date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("บันทึกการกลับรายการแล้ว"))
-            return redirect(fund.get_absolute_url() + "#ledger")
+
+    def act(data: dict[str, Any]) -> str:
+        services.entry_reverse(
+            actor=request.user, entry=entry, date=data["date"], reason=data["reason"]
+        )
+        return fund.get_absolute_url() + "#ledger"
+
+    done = save_form(request, form, act, _("บันทึกการกลับรายการแล้ว"))
     note = _("กลับรายการ %(kind)s %(amount)s บาท ลงวันที่ %(date)s") % {
         "kind": entry.get_kind_display(),
         "amount": f"{entry.amount:,.2f}",
         "date": entry.date.isoformat(),
     }
-    return _form_page(request, fund, form, _("กลับรายการ"), note=note)
+    return done or _form_page(request, fund, form, _("กลับรายการ"), note=note)
 
 
 @login_required
 @require_POST
 def entry_attach(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("กรุณาเลือกไฟล์"))
-    else:
-        try:
-            services.attachment_add(
-                actor=request.user, entry=entry, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as exc:
-            for text in exc.messages:
-                messages.error(request, text)
-        else:
-            messages.success(request, _("แนบหลักฐานแล้ว"))
+    submit_form(
+        request,
+        forms.AttachmentForm(request.POST, request.FILES),
+        lambda data: services.attachment_add(actor=request.user, entry=entry, upload=data["file"]),
+        done=_("แนบหลักฐานแล้ว"),
+        invalid=_("กรุณาเลือกไฟล์"),
+    )
     return redirect(f"{entry.fund.get_absolute_url()}?fy={entry.period.fiscal_year}#ledger")
 
 
@@ -399,19 +380,15 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 def overdraft_new(request: HttpRequest, pk: int) -> HttpResponse:
-    fund = _fund(request, pk)
-    if not (queries.can_write(request.user, fund) or queries.can_supervise(request.user, fund)):
-        raise Http404
+    fund = _fund(request, pk, manage=True)
     form = forms.OverdraftForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.overdraft_request(actor=request.user, fund=fund, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("ส่งคำขออนุมัติวงเงินติดลบแล้ว รอผู้ประสานงานพื้นที่พิจารณา"))
-            return redirect(fund.get_absolute_url() + "#overdrafts")
-    return _form_page(
+
+    def act(data: dict[str, Any]) -> str:
+        services.overdraft_request(actor=request.user, fund=fund, **data)
+        return fund.get_absolute_url() + "#overdrafts"
+
+    done = save_form(request, form, act, _("ส่งคำขออนุมัติวงเงินติดลบแล้ว รอผู้ประสานงานพื้นที่พิจารณา"))
+    return done or _form_page(
         request,
         fund,
         form,
@@ -429,8 +406,7 @@ def overdraft_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.overdraft_decide(actor=request.user, overdraft=overdraft, approve=approve)
     except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
+        flash_errors(request, exc)
     else:
         messages.success(
             request,
@@ -446,16 +422,14 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk, supervise=True)
     years = _closable_years(fund)
     form = forms.CloseForm(request.POST or None, years=years)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.period_close(
-                actor=request.user, fund=fund, fiscal_year=form.cleaned_data["fiscal_year"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("ปิดงวดแล้ว ยอดคงเหลือยกไปเป็นยอดยกมาของปีถัดไป"))
-            return redirect(fund.get_absolute_url())
+
+    def act(data: dict[str, Any]) -> Fund:
+        services.period_close(actor=request.user, fund=fund, fiscal_year=data["fiscal_year"])
+        return fund
+
+    done = save_form(request, form, act, _("ปิดงวดแล้ว ยอดคงเหลือยกไปเป็นยอดยกมาของปีถัดไป"))
+    if done:
+        return done
     balances = {y.fiscal_year: y for y in queries.year_balances(fund)}
     return page(
         request,

@@ -6,7 +6,6 @@ edit the plan; each partner's focal points record their own organisation's contr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saan.areas.models import Area
-from saan.core.pages import area_or_404, get_or_404, page
+from saan.core.pages import area_or_404, flash_errors, get_or_404, page, save_form
 from saan.core.thai import normalise_digits
 from saan.forums.queries import resolutions_visible_to
 from saan.partners.models import Organisation
@@ -28,10 +27,6 @@ from saan.plans.models import STAGES, BudgetSource, Contribution, Plan, PlanItem
 from saan.projects.queries import visible_to as projects_visible_to
 
 # ----------------------------------------------------------------------------- fetching
-
-
-def _area(code: str) -> Area:
-    return area_or_404(code)
 
 
 def _plan(request: HttpRequest, pk: int, *, edit: bool = False) -> Plan:
@@ -60,37 +55,19 @@ def _stage(request: HttpRequest) -> str:
     return stage if stage in STAGES else "pledged"
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _save(
-    request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any], success: str
-) -> HttpResponse | None:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        target = action(form.cleaned_data)
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-        return None
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc))
-        return None
-    messages.success(request, success)
-    return redirect(target)
-
-
 def _form_page(
     request: HttpRequest, form: Any, *, title: str, back: str, note: str = ""
 ) -> HttpResponse:
     return page(
         request, "plans/form.html", {"form": form, "title": title, "back": back, "note": note}
     )
+
+
+def _agreed_note(plan: Plan) -> str:
+    """What the edit forms of an agreed plan say: editing starts a new version."""
+    if plan.status != "agreed":
+        return ""
+    return _("แผนนี้เห็นชอบแล้ว: การแก้ไขจะเริ่มฉบับใหม่ ฉบับที่เห็นชอบยังคงอยู่ตามเดิม")
 
 
 def _common(request: HttpRequest, plan: Plan, stage: str) -> dict[str, Any]:
@@ -125,7 +102,7 @@ def _coordinated(request: HttpRequest) -> list[str]:
 def area_view(request: HttpRequest, code: str) -> HttpResponse:
     """How much reaches an area from everyone: the plans of the area and below, and the items
     of enclosing areas' plans that reach it."""
-    area = _area(code)
+    area = area_or_404(code)
     stage = _stage(request)
     reaching = queries.reaching_area(request.user, area.code)
     here = [r for r in reaching if not r.whole_area]
@@ -177,7 +154,7 @@ def co_investment(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_create(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(code)
+    area = area_or_404(code)
     if not queries.can_edit_plan(request.user, area.code):
         raise Http404
     form = forms.PlanForm(request.POST or None, area=area)
@@ -205,7 +182,7 @@ def plan_create(request: HttpRequest, code: str) -> HttpResponse:
             items_from_goals=d["items_from_goals"],
         )
 
-    done = _save(request, form, act, _("สร้างแผนร่วมแล้ว"))
+    done = save_form(request, form, act, _("สร้างแผนร่วมแล้ว"))
     return done or _form_page(
         request, form, title=_("สร้างแผนร่วม"), back=f"/plans/area/{area.code}/"
     )
@@ -267,14 +244,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             is_public=d["is_public"],
         )
 
-    done = _save(request, form, act, _("บันทึกการแก้ไขแล้ว"))
-    note = _("แผนนี้เห็นชอบแล้ว: การแก้ไขจะเริ่มฉบับใหม่ ฉบับที่เห็นชอบยังคงอยู่ตามเดิม")
+    done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
     return done or _form_page(
-        request,
-        form,
-        title=_("แก้ไขแผนร่วม"),
-        back=plan.get_absolute_url(),
-        note=note if plan.status == "agreed" else "",
+        request, form, title=_("แก้ไขแผนร่วม"), back=plan.get_absolute_url(), note=_agreed_note(plan)
     )
 
 
@@ -357,7 +329,7 @@ def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return plan
 
-    done = _save(request, form, act, _("บันทึกการเห็นชอบแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการเห็นชอบแล้ว"))
     return done or _form_page(
         request,
         form,
@@ -410,6 +382,22 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # -------------------------------------------------------------------------------- items
 
 
+def _item_fields(form: Any, d: dict[str, Any], *, order: int | None) -> dict[str, Any]:
+    """An item form's cleaned data as the keyword arguments that ``services.item_add`` and
+    ``services.item_update`` share."""
+    return {
+        "goal": d["goal"],
+        "title": d["title"],
+        "description": d["description"],
+        "budget_needed": d["budget_needed"],
+        "order": order,
+        "areas": d["areas"],
+        "projects": d["projects"],
+        "indicators": d["indicators"],
+        "organisations": form.organisations(),
+    }
+
+
 def _item_form(request: HttpRequest, plan: Plan, initial: dict[str, Any] | None) -> Any:
     return forms.ItemForm(
         request.POST or None,
@@ -429,18 +417,10 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         return services.item_add(
             actor=request.user,
             plan=plan,
-            goal=d["goal"],
-            title=d["title"],
-            description=d["description"],
-            budget_needed=d["budget_needed"],
-            order=d["order"],
-            areas=d["areas"],
-            projects=d["projects"],
-            indicators=d["indicators"],
-            organisations=form.organisations(),
+            **_item_fields(form, d, order=d["order"]),
         )
 
-    done = _save(request, form, act, _("เพิ่มรายการแผนแล้ว"))
+    done = save_form(request, form, act, _("เพิ่มรายการแผนแล้ว"))
     return done or _form_page(request, form, title=_("เพิ่มรายการแผน"), back=plan.get_absolute_url())
 
 
@@ -483,25 +463,16 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return services.item_update(
             actor=request.user,
             item=item,
-            goal=d["goal"],
-            title=d["title"],
-            description=d["description"],
-            budget_needed=d["budget_needed"],
-            order=d["order"] or item.order,
-            areas=d["areas"],
-            projects=d["projects"],
-            indicators=d["indicators"],
-            organisations=form.organisations(),
+            **_item_fields(form, d, order=d["order"] or item.order),
         )
 
-    done = _save(request, form, act, _("บันทึกการแก้ไขแล้ว"))
-    note = _("แผนนี้เห็นชอบแล้ว: การแก้ไขจะเริ่มฉบับใหม่ ฉบับที่เห็นชอบยังคงอยู่ตามเดิม")
+    done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
     return done or _form_page(
         request,
         form,
         title=_("แก้ไขรายการแผน"),
         back=item.get_absolute_url(),
-        note=note if item.plan.status == "agreed" else "",
+        note=_agreed_note(item.plan),
     )
 
 
@@ -512,8 +483,7 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan = services.item_remove(actor=request.user, item=item)
     except (ValidationError, PermissionDenied) as exc:
-        for text in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, text)
+        flash_errors(request, exc)
         return redirect(item)
     messages.success(request, _("ลบรายการแผนแล้ว"))
     return redirect(plan)
@@ -547,7 +517,7 @@ def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.contribution_create(actor=request.user, item=item, **d)
         return item
 
-    done = _save(request, form, act, _("บันทึกการสมทบแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการสมทบแล้ว"))
     return done or _form_page(
         request,
         form,
@@ -574,7 +544,7 @@ def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.contribution_update(actor=request.user, contribution=c, **d)
         return item
 
-    done = _save(request, form, act, _("บันทึกการแก้ไขแล้ว"))
+    done = save_form(request, form, act, _("บันทึกการแก้ไขแล้ว"))
     return done or _form_page(request, form, title=_("แก้ไขการสมทบ"), back=item.get_absolute_url())
 
 
@@ -585,8 +555,7 @@ def contribution_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item = services.contribution_remove(actor=request.user, contribution=c)
     except (ValidationError, PermissionDenied) as exc:
-        for text in getattr(exc, "messages", None) or [str(exc)]:
-            messages.error(request, text)
+        flash_errors(request, exc)
         return redirect(c.item)
     messages.success(request, _("ลบการสมทบแล้ว"))
     return redirect(item)
@@ -596,7 +565,7 @@ def contribution_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def sources_vocabulary(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(code[:2])
+    area = area_or_404(code[:2])
     can_edit = queries.can_edit_plan(request.user, area.code)
     if not can_edit and not request.user.is_authenticated:
         raise Http404
@@ -612,15 +581,12 @@ def sources_vocabulary(request: HttpRequest, code: str) -> HttpResponse:
             )
             messages.success(request, _("บันทึกแล้ว"))
             return redirect(request.path)
-        done = _save(
-            request,
-            form,
-            lambda d: (
-                services.source_add(actor=request.user, area=area, name=d["name"]),
-                request.path,
-            )[1],
-            _("เพิ่มแหล่งงบประมาณแล้ว"),
-        )
+
+        def act(d: dict[str, Any]) -> str:
+            services.source_add(actor=request.user, area=area, name=d["name"])
+            return request.path
+
+        done = save_form(request, form, act, _("เพิ่มแหล่งงบประมาณแล้ว"))
         if done:
             return done
     return page(
