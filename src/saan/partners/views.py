@@ -21,19 +21,11 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from saan.areas.models import Area
-from saan.core.pages import get_or_404, page
+from saan.core.pages import apply_errors, get_or_404, page
 from saan.core.thai import normalise_digits
 from saan.partners import permissions, services
 from saan.partners.forms import MembershipEditForm, MembershipForm, OrganisationForm, PersonForm
 from saan.partners.models import Organisation, Role, Sector
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def organisations(request: HttpRequest) -> HttpResponse:
@@ -101,7 +93,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             org = services.organisation_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("home_area", str(exc))
         else:
@@ -120,7 +112,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, organisation=org, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("home_area", str(exc))
         else:
@@ -174,7 +166,7 @@ def membership_create(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("area", str(exc))
         else:
@@ -205,7 +197,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, membership=membership, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("area", str(exc))
         else:
@@ -231,7 +223,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 area_code=data["area"].code,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("area", str(exc))
         else:
