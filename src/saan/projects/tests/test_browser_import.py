@@ -3,7 +3,7 @@ workbook, fixes the one column the automatic mapping does not recognise, preview
 and finds the projects on the province page and in the register filtered by area.
 
 Chromium through Playwright's sync API against pytest-django's live server, as in
-``saan/core/tests/test_browser.py`` (same helpers, same async-safety note).
+``saan/core/tests/test_browser.py``, with the helpers of ``saan.core.tests.browser``.
 """
 
 from __future__ import annotations
