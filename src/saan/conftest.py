@@ -12,6 +12,7 @@ and a fixed cast of personas.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
@@ -133,3 +134,12 @@ def empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium for the real-browser tests (marker ``browser``), one per test module; skipped
+    where /usr/bin/chromium is missing. See ``saan.core.tests.browser``."""
+    from saan.core.tests.browser import running_chromium
+
+    yield from running_chromium()

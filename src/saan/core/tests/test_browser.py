@@ -15,19 +15,18 @@ from typing import Any
 
 import geothai
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from saan.conftest import PASSWORD
 from saan.core.tests.browser import (
-    CHROMIUM,
     DESKTOP,
-    MISSING_CHROMIUM,
     PHONE,
+    PHONE_TAB,
     THAI_DATE,
-    launch,
     page_widths,
     shoot,
     sign_in,
+    tab,
 )
 from saan.core.thai import thai_date
 
@@ -36,44 +35,18 @@ pytestmark = pytest.mark.browser
 DATA_VERSION_LINE = re.compile(rf"ข้อมูลพื้นที่ฉบับ {THAI_DATE.pattern}")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(MISSING_CHROMIUM)
-    with pytest.MonkeyPatch.context() as patch:
-        # Playwright's sync API keeps an asyncio event loop marked as running on this thread, so
-        # Django's async-safety check refuses the ORM calls that fixtures (`reference`, `cast`,
-        # the flush after each test) make here with "You cannot call this from an async
-        # context". Those calls are ordinary synchronous code between browser steps, never inside
-        # a coroutine, so lifting the check for this module's lifetime is safe.
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = launch(playwright)
-            yield chromium
-            chromium.close()
-
-
-def _new_page(browser: Any, live_server: Any, **options: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, locale="th-TH", **options)
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 @pytest.fixture
 def page(browser: Any, live_server: Any, reference: None) -> Iterator[Any]:
     """A desktop-sized tab in a fresh context."""
-    yield from _new_page(browser, live_server, viewport=DESKTOP)
+    with tab(browser, live_server, viewport=DESKTOP) as page:
+        yield page
 
 
 @pytest.fixture
 def phone(browser: Any, live_server: Any, reference: None) -> Iterator[Any]:
     """A phone-sized tab (390×844) that honours the page's viewport meta tag, as a phone does."""
-    yield from _new_page(
-        browser, live_server, viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True
-    )
+    with tab(browser, live_server, **PHONE_TAB) as page:
+        yield page
 
 
 def _heading(page: Any) -> Any:

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from saan.areas.models import Area
-from saan.conftest import Cast
+from saan.conftest import Cast, org
 from saan.funds import services
 from saan.funds.models import EntryKind, Fund, FundKind
+from saan.projects.services import ProjectData, project_create
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +57,26 @@ def grant(cast: Cast, fund: Fund, day: dt.date, amount: str, category: str = "il
         category=category,
         recipient="นางสมศรี มีสุข",
     )
+
+
+def overdraft(
+    actor: Any, fund: Fund, limit: str, valid_from: dt.date, valid_until: dt.date, reason: str
+) -> Any:
+    return services.overdraft_request(
+        actor=actor,
+        fund=fund,
+        limit=limit,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        reason=reason,
+    )
+
+
+def project(
+    actor: Any, owner: str, title: str, visibility: str, areas: list[str], **extra: Any
+) -> Any:
+    """A project of the organisation ``owner`` (its short name), made through its service."""
+    data = ProjectData(
+        owner_id=org(owner).pk, title=title, visibility=visibility, area_codes=areas, **extra
+    )
+    return project_create(actor=actor, data=data)

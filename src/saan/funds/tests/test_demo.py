@@ -10,27 +10,25 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from saan.conftest import Cast, org
+from saan.conftest import Cast
 from saan.funds import queries
 from saan.funds.demo_data import SAWATHI_FUND, TRAT_FUND, WELFARE_2568, load_funds_demo
 from saan.funds.models import Entry, Fund, OverdraftStatus
+from saan.funds.tests.conftest import project
 from saan.projects.models import Visibility
-from saan.projects.services import ProjectData, project_create
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_funds_load_once_and_balance(cast: Cast) -> None:
-    project = project_create(
-        actor=cast.somchai,
-        data=ProjectData(
-            owner_id=org("พอช.").pk,
-            title="บ้านมั่นคงชนบทตำบลสาวะถี",
-            visibility=Visibility.PUBLIC,
-            start_date=dt.date(2025, 1, 1),
-            end_date=dt.date(2025, 12, 31),
-            area_codes=["400108"],
-        ),
+    housing = project(
+        cast.somchai,
+        "พอช.",
+        "บ้านมั่นคงชนบทตำบลสาวะถี",
+        Visibility.PUBLIC,
+        ["400108"],
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2025, 12, 31),
     )
     load_funds_demo(cast.admin)
     counts = (Fund.objects.count(), Entry.objects.count())
@@ -43,7 +41,7 @@ def test_the_demo_funds_load_once_and_balance(cast: Cast) -> None:
     assert years[2569].opening == years[2568].closing == years[2568].stored_closing
     assert queries.books_check(fund) == []
     assert dict((p.pk, v) for p, v in queries.grants_by_project(fund)) == {
-        project.pk: Decimal("15000.00")
+        housing.pk: Decimal("15000.00")
     }
     assert fund.overdrafts.get().status == OverdraftStatus.APPROVED
     assert Entry.objects.filter(fund=fund, reverses__isnull=False).count() == 1

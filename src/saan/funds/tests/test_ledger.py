@@ -16,7 +16,7 @@ from saan.conftest import Cast
 from saan.core.thai import fiscal_year
 from saan.funds import queries, services
 from saan.funds.models import Entry, EntryKind, FiscalPeriod, Fund, OverdraftStatus
-from saan.funds.tests.conftest import grant, income
+from saan.funds.tests.conftest import grant, income, overdraft
 
 pytestmark = pytest.mark.django_db
 
@@ -106,13 +106,13 @@ def test_a_backdated_grant_is_refused_when_a_later_balance_would_go_negative(
 def test_an_approved_overdraft_allows_a_negative_balance_within_its_limit_and_dates(
     cast: Cast, fund: Fund
 ) -> None:
-    od = services.overdraft_request(
-        actor=cast.volunteer,
-        fund=fund,
-        limit="5,000",
-        valid_from=dt.date(2024, 11, 1),
-        valid_until=dt.date(2024, 12, 31),
-        reason="รอเงินสมทบจากรัฐบาล",
+    od = overdraft(
+        cast.volunteer,
+        fund,
+        "5,000",
+        dt.date(2024, 11, 1),
+        dt.date(2024, 12, 31),
+        "รอเงินสมทบจากรัฐบาล",
     )
     # Pending: does not count yet.
     with pytest.raises(ValidationError):
@@ -135,13 +135,8 @@ def test_an_approved_overdraft_allows_a_negative_balance_within_its_limit_and_da
 def test_an_overdraft_cannot_be_approved_by_the_one_who_asked_or_twice(
     cast: Cast, fund: Fund
 ) -> None:
-    od = services.overdraft_request(
-        actor=cast.coordinator,
-        fund=fund,
-        limit="100",
-        valid_from=dt.date(2024, 11, 1),
-        valid_until=dt.date(2024, 11, 2),
-        reason="ทดสอบ",
+    od = overdraft(
+        cast.coordinator, fund, "100", dt.date(2024, 11, 1), dt.date(2024, 11, 2), "ทดสอบ"
     )
     with pytest.raises(ValidationError) as exc:
         services.overdraft_decide(actor=cast.coordinator, overdraft=od, approve=True)
@@ -150,14 +145,7 @@ def test_an_overdraft_cannot_be_approved_by_the_one_who_asked_or_twice(
     with pytest.raises(ValidationError):
         services.overdraft_decide(actor=cast.admin, overdraft=od, approve=True)
     with pytest.raises(ValidationError) as exc:
-        services.overdraft_request(
-            actor=cast.volunteer,
-            fund=fund,
-            limit="-1",
-            valid_from=dt.date(2024, 11, 3),
-            valid_until=dt.date(2024, 11, 2),
-            reason="",
-        )
+        overdraft(cast.volunteer, fund, "-1", dt.date(2024, 11, 3), dt.date(2024, 11, 2), "")
     errors = exc.value.message_dict
     assert set(errors) == {"limit", "valid_until", "reason"}
 
@@ -294,13 +282,8 @@ def test_the_worked_example_in_docs_funds_md(cast: Cast, fund: Fund) -> None:
     assert _message(exc, "amount") == (
         "รายการนี้ทำให้ยอดคงเหลือของกองทุนติดลบ (-7,000 บาท ณ วันที่ 10 พ.ย. 2568) โดยไม่มีการอนุมัติให้ยอดติดลบ"
     )
-    od = services.overdraft_request(
-        actor=v,
-        fund=fund,
-        limit="10,000",
-        valid_from=dt.date(2025, 11, 1),
-        valid_until=dt.date(2026, 3, 31),
-        reason="เงินสมทบจากรัฐบาลยังไม่เข้า",
+    od = overdraft(
+        v, fund, "10,000", dt.date(2025, 11, 1), dt.date(2026, 3, 31), "เงินสมทบจากรัฐบาลยังไม่เข้า"
     )
     services.overdraft_decide(actor=cast.coordinator, overdraft=od, approve=True)
     entry("grant", dt.date(2025, 11, 10), "78,000", category="disaster", recipient="x")
@@ -352,14 +335,7 @@ def test_every_write_leaves_one_audit_row_in_the_funds_area(cast: Cast, fund: Fu
         actor=cast.volunteer, entry=e, upload=SimpleUploadedFile("a.txt", b"receipt 100 baht")
     )
     services.entry_reverse(actor=cast.volunteer, entry=e, date=dt.date(2024, 11, 2), reason="ผิด")
-    od = services.overdraft_request(
-        actor=cast.volunteer,
-        fund=fund,
-        limit="1",
-        valid_from=dt.date(2024, 11, 1),
-        valid_until=dt.date(2024, 11, 1),
-        reason="ทดสอบ",
-    )
+    od = overdraft(cast.volunteer, fund, "1", dt.date(2024, 11, 1), dt.date(2024, 11, 1), "ทดสอบ")
     services.overdraft_decide(actor=cast.coordinator, overdraft=od, approve=False)
     services.fund_update(
         actor=cast.volunteer,

@@ -13,12 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
-from saan.conftest import PASSWORD, Cast, org
+from saan.conftest import PASSWORD, Cast
 from saan.funds import queries, services
 from saan.funds.models import Entry, EntryAttachment, Fund
-from saan.funds.tests.conftest import grant, income
+from saan.funds.tests.conftest import grant, income, project
 from saan.projects.models import Visibility
-from saan.projects.services import ProjectData, project_create
 
 pytestmark = pytest.mark.django_db
 
@@ -239,15 +238,7 @@ def test_the_fund_is_edited_by_its_writers_and_coordinators_only(cast: Cast, boo
 
 
 def test_a_grant_to_a_project_the_writer_cannot_see_is_refused(cast: Cast, books: Fund) -> None:
-    hidden = project_create(
-        actor=cast.admin,
-        data=ProjectData(
-            owner_id=org("สสส.").pk,
-            title="โครงการภายใน",
-            visibility=Visibility.PRIVATE,
-            area_codes=["23"],
-        ),
-    )
+    hidden = project(cast.admin, "สสส.", "โครงการภายใน", Visibility.PRIVATE, ["23"])
     with pytest.raises(services.ValidationError) as exc:
         services.entry_create(
             actor=cast.volunteer,
@@ -270,15 +261,7 @@ def test_the_fund_page_reads_in_english(cast: Cast, books: Fund) -> None:
 
 
 def test_a_grant_to_a_project_through_the_form(cast: Cast, books: Fund) -> None:
-    project = project_create(
-        actor=cast.somchai,
-        data=ProjectData(
-            owner_id=org("พอช.").pk,
-            title="บ้านมั่นคงสาวะถี",
-            visibility=Visibility.PUBLIC,
-            area_codes=["400108"],
-        ),
-    )
+    made = project(cast.somchai, "พอช.", "บ้านมั่นคงสาวะถี", Visibility.PUBLIC, ["400108"])
     c = client_for(cast.volunteer)
     url = f"/funds/{books.pk}/entries/new/"
     assert "บ้านมั่นคงสาวะถี" in c.get(url).content.decode()
@@ -289,10 +272,10 @@ def test_a_grant_to_a_project_through_the_form(cast: Cast, books: Fund) -> None:
             "date": "2025-02-01",
             "amount": "2,000",
             "category": "project",
-            "project": project.pk,
+            "project": made.pk,
         },
     )
     assert r.status_code == 302
-    assert Entry.objects.get(project=project).amount == Decimal("2000.00")
+    assert Entry.objects.get(project=made).amount == Decimal("2000.00")
     text = c.get(books.get_absolute_url() + "?fy=2568").content.decode()
-    assert "ทุนที่จ่ายให้โครงการ" in text and project.get_absolute_url() in text
+    assert "ทุนที่จ่ายให้โครงการ" in text and made.get_absolute_url() in text

@@ -13,54 +13,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from saan.conftest import PASSWORD
-from saan.core.tests.browser import (
-    CHROMIUM,
-    MISSING_CHROMIUM,
-    PHONE,
-    launch,
-    page_widths,
-    shoot,
-    sign_in,
-)
+from saan.core.tests.browser import PHONE, PHONE_TAB, page_widths, shoot, sign_in, tab
 from saan.indicators.tests.scene import build
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(MISSING_CHROMIUM)
-    with pytest.MonkeyPatch.context() as patch:
-        # As in saan.core.tests.test_browser: Playwright's sync API keeps an event loop marked as
-        # running on this thread, and the fixtures' ORM calls between browser steps are plain
-        # synchronous code.
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = launch(playwright)
-            yield chromium
-            chromium.close()
-
-
 @pytest.fixture
 def phone(browser: Any, live_server: Any, reference: None) -> Iterator[Any]:
     """A phone-sized tab (390×844) that honours the page's viewport meta tag, as a phone does."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="th-TH",
-        viewport=PHONE,
-        device_scale_factor=3,
-        is_mobile=True,
-        has_touch=True,
-    )
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with tab(browser, live_server, **PHONE_TAB) as page:
+        yield page
 
 
 def _verified_count(page: Any) -> int:

@@ -50,11 +50,6 @@ def make(code, aggregation=Aggregation.SUM, **extra):
 
 
 @pytest.fixture
-def poor(cast):
-    return make("poor-households", name_th="ครัวเรือนยากจน")
-
-
-@pytest.fixture
 def households(cast):
     return make("households", name_th="จำนวนครัวเรือน")
 

@@ -31,11 +31,6 @@ def workbook(rows, percent_col=None):
 
 
 @pytest.fixture
-def poor(cast):
-    return make("poor-households", name_th="ครัวเรือนยากจน")
-
-
-@pytest.fixture
 def share(cast):
     return make(
         "test-share",

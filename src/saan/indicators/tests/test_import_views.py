@@ -14,8 +14,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from saan.conftest import PASSWORD
 from saan.indicators.importing import services
-from saan.indicators.models import DataValue, ImportStatus, Indicator, IndicatorImport, Rollup
-from saan.indicators.periods import PeriodType
+from saan.indicators.models import DataValue, ImportStatus, IndicatorImport, Rollup
 
 
 def _patterns() -> list[URLPattern | URLResolver]:
@@ -32,19 +31,6 @@ urlpatterns = _patterns()
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 URL = "/indicators/import/"
-
-
-@pytest.fixture
-def poor(cast):
-    return Indicator.objects.create(
-        code="poor-households",
-        name_th="ครัวเรือนยากจน",
-        source="jpt",
-        polarity="lower",
-        value_type="count",
-        aggregation="sum",
-        period_type=PeriodType.FISCAL_YEAR,
-    )
 
 
 def signed_in(client, user):

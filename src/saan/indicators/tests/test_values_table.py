@@ -31,24 +31,10 @@ from saan.indicators.models import (
     Rollup,
     State,
 )
-from saan.indicators.periods import PeriodType
 from saan.partners.models import Organisation, Sector
 
 pytestmark = pytest.mark.django_db
 FY68 = "2024Oct"
-
-
-@pytest.fixture
-def poor(cast):
-    return Indicator.objects.create(
-        code="poor-households",
-        name_th="ครัวเรือนยากจน",
-        source="jpt",
-        polarity="lower",
-        value_type="count",
-        aggregation="sum",
-        period_type=PeriodType.FISCAL_YEAR,
-    )
 
 
 def a_value(indicator, area="400108", **fields):

@@ -8,68 +8,49 @@ Chromium through Playwright against the live server, with the helpers of
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from saan.conftest import PASSWORD
-from saan.core.tests.browser import CHROMIUM, DESKTOP, MISSING_CHROMIUM, launch, shoot, sign_in
+from saan.core.tests.browser import DESKTOP, shoot, tab
 from saan.overlaps.models import FindingState
 from saan.overlaps.tests.helpers import finding, scan
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(MISSING_CHROMIUM)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = launch(playwright)
-            yield chromium
-            chromium.close()
-
-
 def test_the_coordinator_confirms_an_overlap_and_links_the_projects_as_joint_work(
     browser: Any, live_server: Any, cast: Any, scene: Any
 ) -> None:
     scan("40")
-    context = browser.new_context(base_url=live_server.url, locale="th-TH", viewport=DESKTOP)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    sign_in(page, "prapaporn", PASSWORD)
+    with tab(browser, live_server, user="prapaporn", viewport=DESKTOP) as page:
+        page.get_by_role("navigation", name="เมนูหลัก").get_by_role("link", name="งานซ้ำซ้อน").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("จ.ขอนแก่น")
+        row = page.locator("#findings table.list tbody tr").filter(has_text=scene.elders_codi.title)
+        row = row.filter(has_text=scene.elders_thf.title)
+        expect(row).to_contain_text("ทำงานในตำบลเดียวกัน")
+        row.get_by_role("link", name="พิจารณา").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("ข้อสังเกตงานซ้ำซ้อน")
+        shoot(page, "overlaps-finding")
 
-    page.get_by_role("navigation", name="เมนูหลัก").get_by_role("link", name="งานซ้ำซ้อน").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("จ.ขอนแก่น")
-    row = page.locator("#findings table.list tbody tr").filter(has_text=scene.elders_codi.title)
-    row = row.filter(has_text=scene.elders_thf.title)
-    expect(row).to_contain_text("ทำงานในตำบลเดียวกัน")
-    row.get_by_role("link", name="พิจารณา").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("ข้อสังเกตงานซ้ำซ้อน")
-    shoot(page, "overlaps-finding")
+        page.get_by_role("button", name="ยืนยัน", exact=True).click()
+        expect(page.locator(".msg")).to_contain_text("ยืนยันว่าเป็นงานซ้ำซ้อนแล้ว")
+        page.get_by_role("button", name="เชื่อมเป็นงานร่วม", exact=True).click()
+        expect(page.locator(".msg")).to_contain_text("เชื่อมสองโครงการเป็นงานร่วมแล้ว")
+        expect(page.locator("main")).to_contain_text("เชื่อมเป็นงานร่วม")
 
-    page.get_by_role("button", name="ยืนยัน", exact=True).click()
-    expect(page.locator(".msg")).to_contain_text("ยืนยันว่าเป็นงานซ้ำซ้อนแล้ว")
-    page.get_by_role("button", name="เชื่อมเป็นงานร่วม", exact=True).click()
-    expect(page.locator(".msg")).to_contain_text("เชื่อมสองโครงการเป็นงานร่วมแล้ว")
-    expect(page.locator("main")).to_contain_text("เชื่อมเป็นงานร่วม")
+        f = finding(scene.elders_thf, scene.elders_codi)
+        assert f.state == FindingState.RESOLVED and f.decision == "link"
 
-    f = finding(scene.elders_thf, scene.elders_codi)
-    assert f.state == FindingState.RESOLVED and f.decision == "link"
-
-    for project, other in (
-        (scene.elders_thf, scene.elders_codi),
-        (scene.elders_codi, scene.elders_thf),
-    ):
-        page.get_by_role("link", name=project.title).first.click()
-        panel = page.locator("#overlaps")
-        expect(panel).to_contain_text("ทำงานร่วมกับ")
-        expect(panel.get_by_role("link", name=other.title)).to_be_visible()
-        expect(page.locator("main")).to_contain_text(other.owner.label)
-        shoot(page, f"overlaps-project-{project.pk}")
-        page.go_back()
-    context.close()
+        for project, other in (
+            (scene.elders_thf, scene.elders_codi),
+            (scene.elders_codi, scene.elders_thf),
+        ):
+            page.get_by_role("link", name=project.title).first.click()
+            panel = page.locator("#overlaps")
+            expect(panel).to_contain_text("ทำงานร่วมกับ")
+            expect(panel.get_by_role("link", name=other.title)).to_be_visible()
+            expect(page.locator("main")).to_contain_text(other.owner.label)
+            shoot(page, f"overlaps-project-{project.pk}")
+            page.go_back()

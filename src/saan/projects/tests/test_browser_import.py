@@ -3,7 +3,7 @@ workbook, fixes the one column the automatic mapping does not recognise, preview
 and finds the projects on the province page and in the register filtered by area.
 
 Chromium through Playwright's sync API against pytest-django's live server, as in
-``saan/core/tests/test_browser.py`` (same helpers, same async-safety note).
+``saan/core/tests/test_browser.py``, with the helpers of ``saan.core.tests.browser``.
 """
 
 from __future__ import annotations
@@ -17,17 +17,10 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from saan.conftest import PASSWORD, org
-from saan.core.tests.browser import (
-    CHROMIUM,
-    DESKTOP,
-    MISSING_CHROMIUM,
-    launch,
-    shoot,
-    sign_in,
-)
+from saan.core.tests.browser import DESKTOP, shoot, sign_in, tab
 from saan.projects.models import BudgetLine, ImportBatch, ImportStatus, Project
 
 pytestmark = pytest.mark.browser
@@ -90,29 +83,10 @@ def messy_workbook() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(MISSING_CHROMIUM)
-    with pytest.MonkeyPatch.context() as patch:
-        # See saan/core/tests/test_browser.py: Playwright's sync API leaves an event loop
-        # marked as running on this thread; the ORM calls between browser steps are plain
-        # synchronous code, so Django's async-safety check is lifted for this module.
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = launch(playwright)
-            yield chromium
-            chromium.close()
-
-
 @pytest.fixture
 def page(browser: Any, live_server: Any, reference: None) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, locale="th-TH", viewport=DESKTOP)
-    context.set_default_timeout(15_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with tab(browser, live_server, timeout=15_000, viewport=DESKTOP) as page:
+        yield page
 
 
 def test_focal_point_imports_a_messy_workbook(page: Any, cast: Any, tmp_path: Path) -> None:
