@@ -164,17 +164,25 @@ def _welfare_year(actor: Any, fund: Fund, year: int, grants: list[Any], project:
         )
 
 
+def _new_fund(actor: Any, area_code: str, name: str, council: str, **fields: Any) -> Fund | None:
+    """Create the fund ``name`` in the area, managed by the organisation ``council`` (made if
+    missing); None when the area already has it (the demo data is loaded once)."""
+    area = Area.objects.get(code=area_code)
+    if Fund.objects.filter(area=area, name=name).exists():
+        return None
+    organisation = _organisation(actor, council, area_code)
+    return services.fund_create(
+        actor=actor, name=name, area=area, organisation=organisation, **fields
+    )
+
+
 def _sawathi(actor: Any) -> None:
-    area = Area.objects.get(code=SAWATHI)
-    if Fund.objects.filter(area=area, name=SAWATHI_FUND).exists():
-        return
-    council = _organisation(actor, SAWATHI_COUNCIL, SAWATHI)
-    fund = services.fund_create(
-        actor=actor,
-        name=SAWATHI_FUND,
+    fund = _new_fund(
+        actor,
+        SAWATHI,
+        SAWATHI_FUND,
+        SAWATHI_COUNCIL,
         kind=FundKind.WELFARE,
-        area=area,
-        organisation=council,
         start_year=2568,
         opening_balance="186,420",
         description=(
@@ -183,6 +191,8 @@ def _sawathi(actor: Any) -> None:
         ),
         is_public=True,
     )
+    if fund is None:
+        return
     project = (
         Project.objects.filter(areas__code__startswith="4001", visibility="public")
         .order_by("id")
@@ -222,21 +232,19 @@ def _sawathi(actor: Any) -> None:
 
 
 def _trat(actor: Any) -> None:
-    area = Area.objects.get(code=TRAT)
-    if Fund.objects.filter(area=area, name=TRAT_FUND).exists():
-        return
-    council = _organisation(actor, TRAT_COUNCIL, TRAT)
-    fund = services.fund_create(
-        actor=actor,
-        name=TRAT_FUND,
+    fund = _new_fund(
+        actor,
+        TRAT,
+        TRAT_FUND,
+        TRAT_COUNCIL,
         kind=FundKind.AREA,
-        area=area,
-        organisation=council,
         start_year=2569,
         opening_balance="0",
         description="กองทุนบริหารร่วมในระดับพื้นที่ของภาคีจังหวัดตราด สำหรับวาระร่วม “5 ดี วิถีตราด”",
         is_public=True,
     )
+    if fund is None:
+        return
     for day, amount, source, text in [
         (dt.date(2025, 11, 10), "300,000", "partner", "สสส. สนับสนุนกลไกกลางของจังหวัด"),
         (dt.date(2025, 12, 15), "250,000", "partner", "พอช. สมทบแผนงานที่อยู่อาศัยและสวัสดิการ"),

@@ -403,17 +403,7 @@ def entry_create(
         reference=(reference or "").strip()[:64],
         created_by=_user(actor),
     )
-    _check_balance(fund, day=day, effect=entry.effect)
-    entry.period = _period_for(fund, year)
-    entry.full_clean()
-    entry.save()
-    record(
-        actor=actor,
-        action="fund.entry_create",
-        target=entry,
-        after=snapshot(entry, ENTRY_FIELDS),
-        area_code=fund.area_id,
-    )
+    _save_entry(actor, entry, year, action="fund.entry_create")
     if upload is not None:
         _attach(actor, entry, upload)
     return entry
@@ -455,19 +445,29 @@ def entry_reverse(*, actor: Any, entry: Entry, date: Any, reason: str) -> Entry:
         reverses=entry,
         created_by=_user(actor),
     )
-    _check_balance(fund, day=day, effect=reversal.effect, field="date")
-    reversal.period = _period_for(fund, year)
-    reversal.full_clean()
-    reversal.save()
+    _save_entry(actor, reversal, year, action="fund.entry_reverse", field="date", note=reason)
+    return reversal
+
+
+def _save_entry(
+    actor: Any, entry: Entry, year: int, *, action: str, field: str = "amount", note: str = ""
+) -> None:
+    """Check the running balance (a refusal names ``field``), file the entry in its fiscal
+    year's period, save it and record ``action`` in the audit log (in the caller's
+    transaction, with the fund locked)."""
+    fund = entry.fund
+    _check_balance(fund, day=entry.date, effect=entry.effect, field=field)
+    entry.period = _period_for(fund, year)
+    entry.full_clean()
+    entry.save()
     record(
         actor=actor,
-        action="fund.entry_reverse",
-        target=reversal,
-        after=snapshot(reversal, ENTRY_FIELDS),
+        action=action,
+        target=entry,
+        after=snapshot(entry, ENTRY_FIELDS),
         area_code=fund.area_id,
-        note=reason,
+        note=note,
     )
-    return reversal
 
 
 def _attach(actor: Any, entry: Entry, upload: Any) -> EntryAttachment:

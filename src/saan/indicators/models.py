@@ -6,8 +6,6 @@ so every ancestor shows a corrected figure at once and a province page reads one
 aggregating thousands. Area groups (health regions, programme phases) combine province rows.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from saan.areas.models import Area, Level
+from saan.core.versions import DataVersion
+from saan.core.versions import new_token as new_token  # named by migration 0004
 from saan.indicators.periods import PeriodType
 from saan.partners.models import Organisation
 
@@ -323,24 +323,10 @@ class Rollup(models.Model):
         return f"{self.indicator_id} {self.area_code or 'TH'} {self.period}: {self.value}"
 
 
-def new_token() -> str:
-    return secrets.token_hex(16)
-
-
-class RollupVersion(models.Model):
+class RollupVersion(DataVersion):
     """One row whose ``counter`` goes up in every transaction that refreshes roll-ups (so in
-    every change of a value or its state). Pages that cache what they drew from roll-ups key
-    the cache on it: the moment a change commits, the next request draws afresh. Updating the
-    one row also orders the committing transactions, so a reader never sees a counter that
-    already includes a change still uncommitted."""
-
-    counter = models.BigIntegerField(default=0)
-    # New whenever the row is (re)created, e.g. after a database is emptied and refilled, so
-    # a counter that starts again never matches what was cached before.
-    token = models.CharField(max_length=32, default=new_token)
-
-    def __str__(self) -> str:
-        return f"{self.token}:{self.counter}"
+    every change of a value or its state): a data version counter (``saan.core.versions``).
+    Pages that cache what they drew from roll-ups key the cache on it."""
 
 
 class ImportStatus(models.TextChoices):

@@ -19,10 +19,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from saan.areas.models import CODE_LENGTH, Area, Level
+from saan.core import versions
 from saan.indicators.models import (
     Aggregation,
     DataValue,
@@ -164,15 +165,13 @@ def _by_base_level(indicators: list[Indicator]) -> dict[str, list[Indicator]]:
 
 def bump_version() -> None:
     """Count this transaction's change in ``RollupVersion`` (see there)."""
-    if not RollupVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
-        RollupVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+    versions.bump(RollupVersion)
 
 
 def version() -> tuple[str, int]:
     """The committed roll-up version: the row's token and counter (("", 0) before any
     change)."""
-    found = RollupVersion.objects.filter(pk=1).values_list("token", "counter").first()
-    return found or ("", 0)
+    return versions.read(RollupVersion)
 
 
 # Table and column names, quoted once.

@@ -6,8 +6,6 @@ district counts for every subdistrict under it. Budget lines say which organisat
 which fiscal year (พ.ศ.), at which stage.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from saan.areas.models import Area
+from saan.core.versions import DataVersion
+from saan.core.versions import new_token as new_token  # named by migration 0006
 from saan.partners.models import Organisation
 
 
@@ -376,31 +376,17 @@ class WorkSummary(models.Model):
         return f"{self.area_code} {self.visibility} {self.kind}: {self.count}"
 
 
-def new_token() -> str:
-    return secrets.token_hex(16)
-
-
-class WorkVersion(models.Model):
+class WorkVersion(DataVersion):
     """One row whose ``counter`` goes up in every transaction that changes what the work
     register's pages show: a project written, deleted or imported (``summary.refresh`` and
     ``summary.rebuild`` move it, and every project write refreshes the summary), and an
-    organisation, theme, target group or area saved or deleted (``apps.py``). Pages that cache
-    what they drew from the register (``core.fragments``) key the cache on it: the moment a
-    change commits, the next request draws afresh. Updating the one row also orders the
-    committing transactions, so a reader never sees a counter that already includes a change
-    still uncommitted."""
-
-    counter = models.BigIntegerField(default=0)
-    # New whenever the row is (re)created, e.g. after a database is emptied and refilled, so
-    # a counter that starts again never matches what was cached before.
-    token = models.CharField(max_length=32, default=new_token)
+    organisation, theme, target group or area saved or deleted (``apps.py``). A data version
+    counter (``saan.core.versions``): pages that cache what they drew from the register
+    (``core.fragments``) key the cache on it."""
 
     class Meta:
         verbose_name = _("รุ่นข้อมูลทะเบียนงาน")
         verbose_name_plural = _("รุ่นข้อมูลทะเบียนงาน")
-
-    def __str__(self) -> str:
-        return f"{self.token}:{self.counter}"
 
 
 # ------------------------------------------------------------------------ spreadsheet imports

@@ -32,8 +32,9 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Q
 
+from saan.core import versions
 from saan.projects.models import (
     BudgetLine,
     Project,
@@ -68,15 +69,13 @@ def code_range(code: str) -> tuple[str, str]:
 
 def bump_version() -> None:
     """Count this transaction's change in ``WorkVersion`` (see there)."""
-    if not WorkVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
-        WorkVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+    versions.bump(WorkVersion)
 
 
 def version() -> tuple[str, int]:
     """The committed version of the work register: the row's token and counter (("", 0)
     before any change)."""
-    found = WorkVersion.objects.filter(pk=1).values_list("token", "counter").first()
-    return found or ("", 0)
+    return versions.read(WorkVersion)
 
 
 def _lock() -> None:
