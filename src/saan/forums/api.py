@@ -29,6 +29,9 @@ from saan.core.api import (
 from saan.forums import queries, services
 from saan.forums.models import (
     AgendaGoal,
+    Charter,
+    CharterCommitment,
+    CharterSignatory,
     CharterVersion,
     CommonAgenda,
     GoalIndicator,
@@ -578,8 +581,24 @@ def get_agenda(request: HttpRequest, agenda_id: int):  # type: ignore[no-untyped
     return Status(200, _agenda_out(a))
 
 
+def _with_versions(qs: QuerySet[Charter]) -> QuerySet[Charter]:
+    """Charters with their versions (newest first), signatories and commitments, in a fixed
+    number of queries however many charters are listed."""
+    return qs.prefetch_related(
+        Prefetch("versions", queryset=CharterVersion.objects.order_by("-number")),
+        Prefetch(
+            "versions__signatories",
+            queryset=CharterSignatory.objects.select_related("organisation"),
+        ),
+        Prefetch(
+            "versions__commitments",
+            queryset=CharterCommitment.objects.select_related("owner", "indicator"),
+        ),
+    )
+
+
 def _charter_out(c: Any) -> dict[str, Any]:
-    versions = list(c.versions.order_by("-number"))
+    versions = list(c.versions.all())
     latest: CharterVersion | None = versions[0] if versions else None
     return {
         "id": c.pk,
@@ -600,7 +619,7 @@ def _charter_out(c: Any) -> dict[str, Any]:
                 "signer_name": s.signer_name,
                 "signed_on": s.signed_on,
             }
-            for s in (latest.signatories.select_related("organisation") if latest else [])
+            for s in (latest.signatories.all() if latest else [])
         ],
         "commitments": [
             {
@@ -609,14 +628,16 @@ def _charter_out(c: Any) -> dict[str, Any]:
                 "indicator_code": k.indicator.code if k.indicator else None,
                 "status": k.status,
             }
-            for k in (latest.commitments.select_related("owner", "indicator") if latest else [])
+            for k in (latest.commitments.all() if latest else [])
         ],
     }
 
 
 @router.get("/charters", response={200: list[CharterOut], 401: ErrorOut}, summary="Charters")
 def list_charters(request: HttpRequest, area: str | None = None):  # type: ignore[no-untyped-def]
-    qs = _area_filter(queries.charters_visible_to(strict_caller(request)), "area__code", area)
+    qs = _with_versions(
+        _area_filter(queries.charters_visible_to(strict_caller(request)), "area__code", area)
+    )
     return Status(200, [_charter_out(c) for c in qs.order_by("area_id", "title")[:MAX_LIMIT]])
 
 
@@ -627,7 +648,7 @@ def list_charters(request: HttpRequest, area: str | None = None):  # type: ignor
 )
 def get_charter(request: HttpRequest, charter_id: int):  # type: ignore[no-untyped-def]
     c = visible_or_404(
-        queries.charters_visible_to(strict_caller(request)),
+        _with_versions(queries.charters_visible_to(strict_caller(request))),
         charter_id,
         "ไม่พบธรรมนูญ / No such charter",
     )
