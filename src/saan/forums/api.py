@@ -12,14 +12,26 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import AuthenticationError
 
-from saan.accounts.api_auth import api_user, signed_in
+from saan.accounts.api_auth import signed_in
+from saan.core.api import (
+    ErrorOut,
+    OrgRefOut,
+    ValidationErrorOut,
+    forbidden,
+    invalid,
+    org_ref,
+    strict_caller,
+    visible_or_404,
+)
 from saan.forums import queries, services
 from saan.forums.models import (
     AgendaGoal,
+    Charter,
+    CharterCommitment,
+    CharterSignatory,
     CharterVersion,
     CommonAgenda,
     GoalIndicator,
@@ -38,21 +50,6 @@ MAX_LIMIT = 500
 
 
 # ---------------------------------------------------------------------------------- output
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-class OrgRefOut(Schema):
-    id: int
-    name_th: str
-    short_name: str
 
 
 class MemberOut(Schema):
@@ -254,19 +251,10 @@ class ProgressIn(Schema):
 # --------------------------------------------------------------------------------- helpers
 
 
-def _caller(request: HttpRequest) -> Any:
-    """A sent token must be valid: otherwise the answer would silently shrink to public data."""
-    user = api_user(request)
-    sent = request.headers.get("Authorization", "")
-    if sent.lower().startswith("bearer ") and not getattr(user, "is_authenticated", False):
-        raise AuthenticationError()
-    return user
-
-
 def _org(org: Any) -> dict[str, Any] | None:
     if org is None:
         return None
-    return {"id": org.pk, "name_th": org.name_th, "short_name": org.short_name}
+    return org_ref(org)
 
 
 def _with_members(qs: QuerySet[Mechanism]) -> QuerySet[Mechanism]:
@@ -403,7 +391,9 @@ def _area_filter(qs: QuerySet[Any], field: str, code: str | None) -> QuerySet[An
 def list_mechanisms(request: HttpRequest, filters: Query[MechanismFilter]):  # type: ignore[no-untyped-def]
     """Joint mechanisms (working groups, councils, assemblies) the caller may read, with their
     active members and the count of members by sector."""
-    qs = _area_filter(queries.mechanisms_visible_to(_caller(request)), "area__code", filters.area)
+    qs = _area_filter(
+        queries.mechanisms_visible_to(strict_caller(request)), "area__code", filters.area
+    )
     qs = _with_members(qs)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -416,16 +406,18 @@ def list_mechanisms(request: HttpRequest, filters: Query[MechanismFilter]):  # t
     summary="One mechanism",
 )
 def get_mechanism(request: HttpRequest, mechanism_id: int):  # type: ignore[no-untyped-def]
-    m = queries.mechanisms_visible_to(_caller(request)).filter(pk=mechanism_id).first()
-    if m is None:
-        raise Http404("ไม่พบกลไก / No such mechanism")
+    m = visible_or_404(
+        queries.mechanisms_visible_to(strict_caller(request)),
+        mechanism_id,
+        "ไม่พบกลไก / No such mechanism",
+    )
     return Status(200, _mechanism_out(m))
 
 
 @router.get("/meetings", response={200: list[MeetingOut], 401: ErrorOut}, summary="Meetings")
 def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]):  # type: ignore[no-untyped-def]
     qs = _area_filter(
-        queries.meetings_visible_to(_caller(request)), "mechanism__area__code", filters.area
+        queries.meetings_visible_to(strict_caller(request)), "mechanism__area__code", filters.area
     )
     if filters.mechanism:
         qs = qs.filter(mechanism_id=filters.mechanism)
@@ -442,10 +434,10 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]):  # type:
     summary="One meeting: agenda, attendance by sector, resolutions",
 )
 def get_meeting(request: HttpRequest, meeting_id: int):  # type: ignore[no-untyped-def]
-    user = _caller(request)
-    m = queries.meetings_visible_to(user).filter(pk=meeting_id).first()
-    if m is None:
-        raise Http404("ไม่พบการประชุม / No such meeting")
+    user = strict_caller(request)
+    m = visible_or_404(
+        queries.meetings_visible_to(user), meeting_id, "ไม่พบการประชุม / No such meeting"
+    )
     today = bangkok_today()
     resolutions = (
         queries.resolutions_visible_to(user)
@@ -492,7 +484,7 @@ def list_resolutions(request: HttpRequest, filters: Query[ResolutionFilter]):  #
         fiscal_year=filters.fy,
         overdue=filters.overdue,
     )
-    qs = queries.register(_caller(request), (filters.area or "").strip(), f)
+    qs = queries.register(strict_caller(request), (filters.area or "").strip(), f)
     count = qs.count()
     rows = qs.prefetch_related("projects", "indicators")[
         filters.offset : filters.offset + filters.limit
@@ -523,9 +515,11 @@ def _resolution_detail(r: Resolution) -> dict[str, Any]:
     summary="One resolution with its progress reports",
 )
 def get_resolution(request: HttpRequest, resolution_id: int):  # type: ignore[no-untyped-def]
-    r = queries.resolutions_visible_to(_caller(request)).filter(pk=resolution_id).first()
-    if r is None:
-        raise Http404("ไม่พบมติ / No such resolution")
+    r = visible_or_404(
+        queries.resolutions_visible_to(strict_caller(request)),
+        resolution_id,
+        "ไม่พบมติ / No such resolution",
+    )
     return Status(200, _resolution_detail(r))
 
 
@@ -544,9 +538,9 @@ def get_resolution(request: HttpRequest, resolution_id: int):  # type: ignore[no
 def report_progress(request: HttpRequest, resolution_id: int, body: ProgressIn):  # type: ignore[no-untyped-def]
     """For the owner organisation's editors and coordinators and the mechanism's runners.
     ``new_status`` moves the resolution on (e.g. ``done``)."""
-    r = queries.resolutions_visible_to(request.user).filter(pk=resolution_id).first()
-    if r is None:
-        raise Http404("ไม่พบมติ / No such resolution")
+    r = visible_or_404(
+        queries.resolutions_visible_to(request.user), resolution_id, "ไม่พบมติ / No such resolution"
+    )
     try:
         services.progress_report(
             actor=request.user,
@@ -556,20 +550,17 @@ def report_progress(request: HttpRequest, resolution_id: int, body: ProgressIn):
             reported_on=body.reported_on,
         )
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+        return forbidden(exc)
     except ValidationError as exc:
-        errors = (
-            {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-            if hasattr(exc, "error_dict")
-            else {"__all__": [str(m) for m in exc.messages]}
-        )
-        return Status(422, {"detail": "ข้อมูลไม่ถูกต้อง / The data is not valid", "errors": errors})
+        return invalid(exc)
     return Status(201, _resolution_detail(Resolution.objects.get(pk=r.pk)))
 
 
 @router.get("/agendas", response={200: list[AgendaOut], 401: ErrorOut}, summary="Common agendas")
 def list_agendas(request: HttpRequest, filters: Query[AgendaFilter]):  # type: ignore[no-untyped-def]
-    qs = _area_filter(queries.agendas_visible_to(_caller(request)), "area__code", filters.area)
+    qs = _area_filter(
+        queries.agendas_visible_to(strict_caller(request)), "area__code", filters.area
+    )
     if filters.fy:
         qs = qs.filter(fiscal_year=filters.fy)
     agendas = _with_goals(qs.order_by("area_id", "-fiscal_year"))[:MAX_LIMIT]
@@ -582,14 +573,32 @@ def list_agendas(request: HttpRequest, filters: Query[AgendaFilter]):  # type: i
     summary="One common agenda with goals and targets",
 )
 def get_agenda(request: HttpRequest, agenda_id: int):  # type: ignore[no-untyped-def]
-    a = _with_goals(queries.agendas_visible_to(_caller(request)).filter(pk=agenda_id)).first()
-    if a is None:
-        raise Http404("ไม่พบวาระร่วม / No such common agenda")
+    a = visible_or_404(
+        _with_goals(queries.agendas_visible_to(strict_caller(request))),
+        agenda_id,
+        "ไม่พบวาระร่วม / No such common agenda",
+    )
     return Status(200, _agenda_out(a))
 
 
+def _with_versions(qs: QuerySet[Charter]) -> QuerySet[Charter]:
+    """Charters with their versions (newest first), signatories and commitments, in a fixed
+    number of queries however many charters are listed."""
+    return qs.prefetch_related(
+        Prefetch("versions", queryset=CharterVersion.objects.order_by("-number")),
+        Prefetch(
+            "versions__signatories",
+            queryset=CharterSignatory.objects.select_related("organisation"),
+        ),
+        Prefetch(
+            "versions__commitments",
+            queryset=CharterCommitment.objects.select_related("owner", "indicator"),
+        ),
+    )
+
+
 def _charter_out(c: Any) -> dict[str, Any]:
-    versions = list(c.versions.order_by("-number"))
+    versions = list(c.versions.all())
     latest: CharterVersion | None = versions[0] if versions else None
     return {
         "id": c.pk,
@@ -610,7 +619,7 @@ def _charter_out(c: Any) -> dict[str, Any]:
                 "signer_name": s.signer_name,
                 "signed_on": s.signed_on,
             }
-            for s in (latest.signatories.select_related("organisation") if latest else [])
+            for s in (latest.signatories.all() if latest else [])
         ],
         "commitments": [
             {
@@ -619,14 +628,16 @@ def _charter_out(c: Any) -> dict[str, Any]:
                 "indicator_code": k.indicator.code if k.indicator else None,
                 "status": k.status,
             }
-            for k in (latest.commitments.select_related("owner", "indicator") if latest else [])
+            for k in (latest.commitments.all() if latest else [])
         ],
     }
 
 
 @router.get("/charters", response={200: list[CharterOut], 401: ErrorOut}, summary="Charters")
 def list_charters(request: HttpRequest, area: str | None = None):  # type: ignore[no-untyped-def]
-    qs = _area_filter(queries.charters_visible_to(_caller(request)), "area__code", area)
+    qs = _with_versions(
+        _area_filter(queries.charters_visible_to(strict_caller(request)), "area__code", area)
+    )
     return Status(200, [_charter_out(c) for c in qs.order_by("area_id", "title")[:MAX_LIMIT]])
 
 
@@ -636,7 +647,9 @@ def list_charters(request: HttpRequest, area: str | None = None):  # type: ignor
     summary="One charter: its latest text, signatories and commitments",
 )
 def get_charter(request: HttpRequest, charter_id: int):  # type: ignore[no-untyped-def]
-    c = queries.charters_visible_to(_caller(request)).filter(pk=charter_id).first()
-    if c is None:
-        raise Http404("ไม่พบธรรมนูญ / No such charter")
+    c = visible_or_404(
+        _with_versions(queries.charters_visible_to(strict_caller(request))),
+        charter_id,
+        "ไม่พบธรรมนูญ / No such charter",
+    )
     return Status(200, _charter_out(c))

@@ -18,6 +18,15 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from saan.accounts.api_auth import api_user, signed_in
+from saan.core.api import (
+    ErrorOut,
+    OrgRefOut,
+    ValidationErrorOut,
+    forbidden,
+    invalid,
+    org_ref,
+    visible_or_404,
+)
 from saan.core.thai import normalise_digits
 from saan.funds import queries, services
 from saan.funds.models import Entry, Fund, FundKind
@@ -27,21 +36,6 @@ router = Router(tags=["funds"])
 
 NOT_FOUND = "ไม่พบกองทุน / No such fund"
 MAX_LIMIT = 1000
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-class OrgRefOut(Schema):
-    id: int
-    name_th: str
-    short_name: str
 
 
 class YearOut(Schema):
@@ -129,19 +123,6 @@ class EntryFilter(Schema):
     fy: int | None = Field(None, description="ปีงบประมาณ พ.ศ.; default the latest")
 
 
-def _invalid(exc: ValidationError) -> dict[str, Any]:
-    errors = (
-        {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        if hasattr(exc, "error_dict")
-        else {"__all__": [str(m) for m in exc.messages]}
-    )
-    return {"detail": "ข้อมูลไม่ถูกต้อง / The data is not valid", "errors": errors}
-
-
-def _caller(request: HttpRequest) -> Any:
-    return api_user(request)
-
-
 def _years(fund: Fund) -> list[dict[str, Any]]:
     return [
         {
@@ -167,11 +148,7 @@ def _fund_out(fund: Fund, full: bool) -> dict[str, Any]:
         "kind_label": str(fund.get_kind_display()),
         "area_code": fund.area_id,
         "area_name_th": fund.area.name_th,
-        "organisation": {
-            "id": fund.organisation.pk,
-            "name_th": fund.organisation.name_th,
-            "short_name": fund.organisation.short_name,
-        },
+        "organisation": org_ref(fund.organisation),
         "start_year": fund.start_year,
         "is_public": fund.is_public,
         "full_access": full,
@@ -181,17 +158,15 @@ def _fund_out(fund: Fund, full: bool) -> dict[str, Any]:
 
 
 def _listed(request: HttpRequest, fund_id: int) -> tuple[Fund, bool]:
-    user = _caller(request)
-    fund = queries.funds_listed_for(user).filter(pk=fund_id).first()
-    if fund is None:
-        raise Http404(NOT_FOUND)
+    user = api_user(request)
+    fund = visible_or_404(queries.funds_listed_for(user), fund_id, NOT_FOUND)
     return fund, queries.can_read(user, fund)
 
 
 @router.get("/", response={200: list[FundOut], 401: ErrorOut}, summary="Funds")
 def list_funds(request: HttpRequest, filters: Query[FundFilter]):  # type: ignore[no-untyped-def]
     """Funds the caller reads in full, and every public fund (summary figures only)."""
-    user = _caller(request)
+    user = api_user(request)
     qs = queries.funds_listed_for(user)
     if filters.area:
         qs = qs.filter(area__code__startswith=normalise_digits(filters.area).strip())
@@ -252,9 +227,7 @@ def _entry_out(e: Entry, balance: Any) -> dict[str, Any]:
 )
 def list_entries(request: HttpRequest, fund_id: int, filters: Query[EntryFilter]):  # type: ignore[no-untyped-def]
     """Only for those who read the fund's full books (it names recipients)."""
-    fund = queries.funds_visible_to(_caller(request)).filter(pk=fund_id).first()
-    if fund is None:
-        raise Http404(NOT_FOUND)
+    fund = visible_or_404(queries.funds_visible_to(api_user(request)), fund_id, NOT_FOUND)
     years = [y.fiscal_year for y in queries.year_balances(fund)]
     year = filters.fy if filters.fy in years else (years[-1] if years else fund.start_year)
     book = queries.ledger(fund, year)
@@ -277,20 +250,12 @@ def create_entry(request: HttpRequest, fund_id: int, body: EntryIn):  # type: ig
     """For the managing organisation's editors and coordinators inside the fund's area. The
     balance rules apply: a positive amount, an open fiscal year, and no balance below zero
     without an approved overdraft."""
-    fund = queries.funds_visible_to(request.user).filter(pk=fund_id).first()
-    if fund is None:
-        raise Http404(NOT_FOUND)
+    fund = visible_or_404(queries.funds_visible_to(request.user), fund_id, NOT_FOUND)
     project = None
     if body.project_id is not None:
         project = project_queries.visible_to(request.user).filter(pk=body.project_id).first()
         if project is None:
-            return Status(
-                422,
-                {
-                    "detail": "ข้อมูลไม่ถูกต้อง / The data is not valid",
-                    "errors": {"project_id": ["ไม่พบโครงการ / No such project"]},
-                },
-            )
+            return invalid({"project_id": ["ไม่พบโครงการ / No such project"]})
     try:
         entry = services.entry_create(
             actor=request.user,
@@ -306,9 +271,9 @@ def create_entry(request: HttpRequest, fund_id: int, body: EntryIn):  # type: ig
             reference=body.reference,
         )
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+        return forbidden(exc)
     except ValidationError as exc:
-        return Status(422, _invalid(exc))
+        return invalid(exc)
     book = queries.ledger(fund, entry.period.fiscal_year)
     balance = next(line.balance for line in book.lines if line.entry.pk == entry.pk)
     return Status(201, _entry_out(entry, balance))
@@ -343,9 +308,9 @@ def reverse_entry(request: HttpRequest, entry_id: int, body: ReverseIn):  # type
             actor=request.user, entry=entry, date=body.date, reason=body.reason
         )
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+        return forbidden(exc)
     except ValidationError as exc:
-        return Status(422, _invalid(exc))
+        return invalid(exc)
     book = queries.ledger(entry.fund, reversal.period.fiscal_year)
     balance = next(line.balance for line in book.lines if line.entry.pk == reversal.pk)
     return Status(201, _entry_out(reversal, balance))

@@ -19,6 +19,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from saan.accounts.api_auth import api_user, signed_in
 from saan.areas.models import Area, AreaGroup
+from saan.core.api import ErrorOut, ValidationErrorOut, error_messages, forbidden
 from saan.core.thai import normalise_digits
 from saan.indicators import queries, services
 from saan.indicators.models import DataValue, Indicator, State
@@ -43,15 +44,6 @@ SIX_PLACES = Decimal("0.000001")
 def _plain(number: Decimal) -> str:
     """An exact decimal without exponent or trailing zeros: ``100``, ``12.5``."""
     return format(number.normalize(), "f")
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 # --------------------------------------------------------------------------------- indicators
@@ -321,14 +313,8 @@ class ReasonIn(Schema):
     reason: str
 
 
-def _messages(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
-
-
 def _invalid(exc: ValidationError) -> Status[dict[str, Any]]:
-    errors = _messages(exc)
+    errors = error_messages(exc)
     first = next(iter(errors.values()))[0] if errors else ""
     return Status(422, {"detail": first or "ข้อมูลไม่ถูกต้อง / Invalid", "errors": errors})
 
@@ -383,7 +369,7 @@ def set_value(request: HttpRequest, body: ValueIn):  # type: ignore[no-untyped-d
     except services.AcceptedValueConflict as exc:
         return Status(409, {"detail": str(exc), "value": _fresh(exc.value)})
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+        return forbidden(exc)
     except ValidationError as exc:
         return _invalid(exc)
     return Status(200 if existed else 201, _fresh(value))

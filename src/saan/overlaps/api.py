@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from saan.accounts.api_auth import api_user, signed_in
 from saan.areas.models import Area
+from saan.core.api import ErrorOut, ValidationErrorOut, forbidden, invalid, visible_or_404
 from saan.core.thai import normalise_digits
 from saan.indicators import queries as indicator_queries
 from saan.indicators.models import Indicator
@@ -27,15 +28,6 @@ from saan.projects.models import Theme
 router = Router(tags=["overlaps"])
 
 MAX_LIMIT = 500
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class ProjectRefOut(Schema):
@@ -154,17 +146,8 @@ def _detail(user: Any, f: Finding) -> dict[str, Any]:
     }
 
 
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
-
-
 def _get(user: Any, finding_id: int) -> Finding:
-    f = queries.visible_to(user).filter(pk=finding_id).first()
-    if f is None:
-        raise Http404("ไม่พบข้อสังเกต / No such finding")
-    return f
+    return visible_or_404(queries.visible_to(user), finding_id, "ไม่พบข้อสังเกต / No such finding")
 
 
 @router.get(
@@ -245,11 +228,9 @@ def decide(request: HttpRequest, finding_id: int, body: DecisionIn):  # type: ig
         else:
             raise ValidationError({"action": ["ไม่รู้จักการตัดสินนี้ / Unknown action"]})
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+        return forbidden(exc)
     except ValidationError as exc:
-        return Status(
-            422, {"detail": "ข้อมูลไม่ถูกต้อง / The data is not valid", "errors": _errors(exc)}
-        )
+        return invalid(exc)
     return Status(200, _detail(user, _get(user, finding_id)))
 
 
@@ -270,11 +251,9 @@ def comment(request: HttpRequest, finding_id: int, body: CommentIn):  # type: ig
     try:
         c = services.finding_comment_add(actor=request.user, finding=f, text=body.text)
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+        return forbidden(exc)
     except ValidationError as exc:
-        return Status(
-            422, {"detail": "ข้อมูลไม่ถูกต้อง / The data is not valid", "errors": _errors(exc)}
-        )
+        return invalid(exc)
     return Status(
         201, {"id": c.pk, "author": c.author_label, "text": c.text, "created_at": c.created_at}
     )
@@ -329,13 +308,7 @@ def gap_table(request: HttpRequest, code: str, filters: Query[GapFilter]):  # ty
     if filters.indicator:
         indicator = Indicator.objects.filter(code=filters.indicator).first()
         if indicator is None:
-            return Status(
-                422,
-                {
-                    "detail": "ข้อมูลไม่ถูกต้อง / The data is not valid",
-                    "errors": {"indicator": ["ไม่พบตัวชี้วัดนี้ / Unknown indicator"]},
-                },
-            )
+            return invalid({"indicator": ["ไม่พบตัวชี้วัดนี้ / Unknown indicator"]})
     period = filters.period
     if indicator is not None and not period:
         periods = indicator_queries.periods_with_data([indicator])

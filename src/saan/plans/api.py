@@ -10,15 +10,23 @@ source where the answer says ``counted``.
 """
 
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import AuthenticationError
 
-from saan.accounts.api_auth import api_user, signed_in
+from saan.accounts.api_auth import signed_in
+from saan.core.api import (
+    ErrorOut,
+    OrgRefOut,
+    ValidationErrorOut,
+    forbidden,
+    invalid,
+    org_ref,
+    strict_caller,
+    visible_or_404,
+)
 from saan.partners.models import Organisation
 from saan.plans import queries, services
 from saan.plans.models import STAGES, BudgetSource, Contribution, Plan, PlanItem
@@ -26,21 +34,6 @@ from saan.plans.models import STAGES, BudgetSource, Contribution, Plan, PlanItem
 router = Router(tags=["plans"])
 
 MAX_LIMIT = 1000
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-class OrgRefOut(Schema):
-    id: int
-    name_th: str
-    short_name: str
 
 
 class StagesOut(Schema):
@@ -190,36 +183,12 @@ class CoInvestmentOut(Schema):
 # --------------------------------------------------------------------------------- helpers
 
 
-M = TypeVar("M", bound=Model)
-
-
-def _caller(request: HttpRequest) -> Any:
-    """A sent token must be valid: otherwise the answer would silently shrink to public data."""
-    user = api_user(request)
-    sent = request.headers.get("Authorization", "")
-    if sent.lower().startswith("bearer ") and not getattr(user, "is_authenticated", False):
-        raise AuthenticationError()
-    return user
-
-
-def _visible_or_404(queryset: QuerySet[M], pk: int, message: str) -> M:
-    """One object from a visibility-filtered queryset; missing and forbidden both answer 404."""
-    obj = queryset.filter(pk=pk).first()
-    if obj is None:
-        raise Http404(message)
-    return obj
-
-
 def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
 def _stages(values: dict[str, Decimal]) -> dict[str, str]:
     return {s: _money(values[s]) for s in STAGES}
-
-
-def _org(org: Organisation) -> dict[str, Any]:
-    return {"id": org.pk, "name_th": org.name_th, "short_name": org.short_name}
 
 
 def _plan_out(plan: Plan) -> dict[str, Any]:
@@ -259,7 +228,7 @@ def _item_out(f: queries.ItemFunding) -> dict[str, Any]:
             for x in item.indicators.all()
         ],
         "organisations": [
-            {"organisation": _org(r.organisation), "role": r.role} for r in item.roles.all()
+            {"organisation": org_ref(r.organisation), "role": r.role} for r in item.roles.all()
         ],
         "project_ids": [p.pk for p in item.projects.all()],
         "counted": _stages(f.totals),
@@ -272,8 +241,8 @@ def _contribution_out(r: queries.Counted) -> dict[str, Any]:
         "id": c.pk,
         "item_id": c.item_id,
         "plan_id": c.item.plan_id,
-        "organisation": _org(c.organisation),
-        "original_source": _org(r.root.organisation),
+        "organisation": org_ref(c.organisation),
+        "original_source": org_ref(r.root.organisation),
         "kind": c.kind,
         "in_kind_type": c.in_kind_type,
         "budget_source": c.source.name if c.source else None,
@@ -289,15 +258,6 @@ def _contribution_out(r: queries.Counted) -> dict[str, Any]:
 def _one_counted(user: Any, c: Contribution) -> queries.Counted:
     rows = queries.counted(queries.contributions_visible_to(user).filter(item_id=c.item_id))
     return next(r for r in rows if r.contribution.pk == c.pk)
-
-
-def _invalid(exc: ValidationError) -> Any:
-    errors = (
-        {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        if hasattr(exc, "error_dict")
-        else {"__all__": [str(m) for m in exc.messages]}
-    )
-    return Status(422, {"detail": "ข้อมูลไม่ถูกต้อง / The data is not valid", "errors": errors})
 
 
 def _source(item: PlanItem, pk: int | None) -> BudgetSource | None:
@@ -323,7 +283,7 @@ def _upstream(user: Any, pk: int | None) -> Contribution | None:
 
 @router.get("/plans", response={200: list[PlanOut], 401: ErrorOut}, summary="Joint plans")
 def list_plans(request: HttpRequest, filters: Query[PlanFilter]):  # type: ignore[no-untyped-def]
-    qs = queries.plans_visible_to(_caller(request)).prefetch_related("versions")
+    qs = queries.plans_visible_to(strict_caller(request)).prefetch_related("versions")
     if filters.area:
         qs = qs.filter(area__code__startswith=filters.area.strip())
     if filters.fy:
@@ -337,8 +297,8 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilter]):  # type: ignor
     summary="One joint plan with items and counted totals",
 )
 def get_plan(request: HttpRequest, plan_id: int):  # type: ignore[no-untyped-def]
-    user = _caller(request)
-    plan = _visible_or_404(queries.plans_visible_to(user), plan_id, "ไม่พบแผนร่วม / No such plan")
+    user = strict_caller(request)
+    plan = visible_or_404(queries.plans_visible_to(user), plan_id, "ไม่พบแผนร่วม / No such plan")
     goals, rows = queries.plan_funding(user, plan)
     return Status(
         200,
@@ -357,8 +317,8 @@ def get_plan(request: HttpRequest, plan_id: int):  # type: ignore[no-untyped-def
     summary="One plan item",
 )
 def get_item(request: HttpRequest, item_id: int):  # type: ignore[no-untyped-def]
-    user = _caller(request)
-    item = _visible_or_404(
+    user = strict_caller(request)
+    item = visible_or_404(
         queries.items_visible_to(user), item_id, "ไม่พบรายการแผน / No such plan item"
     )
     goals, _rows = queries.plan_funding(user, item.plan)
@@ -374,7 +334,7 @@ def get_item(request: HttpRequest, item_id: int):  # type: ignore[no-untyped-def
 def list_contributions(request: HttpRequest, filters: Query[ContributionFilter]):  # type: ignore[no-untyped-def]
     """Contributions the caller may read; ``counted`` takes pass-through money out (computed
     over the whole item, so a filter never makes money count twice)."""
-    user = _caller(request)
+    user = strict_caller(request)
     qs = queries.contributions_visible_to(user)
     if filters.plan:
         qs = qs.filter(item__plan_id=filters.plan)
@@ -399,8 +359,8 @@ def list_contributions(request: HttpRequest, filters: Query[ContributionFilter])
     summary="One contribution",
 )
 def get_contribution(request: HttpRequest, contribution_id: int):  # type: ignore[no-untyped-def]
-    user = _caller(request)
-    c = _visible_or_404(
+    user = strict_caller(request)
+    c = visible_or_404(
         queries.contributions_visible_to(user),
         contribution_id,
         "ไม่พบการสมทบ / No such contribution",
@@ -423,12 +383,12 @@ def get_contribution(request: HttpRequest, contribution_id: int):  # type: ignor
 def create_contribution(request: HttpRequest, body: ContributionIn):  # type: ignore[no-untyped-def]
     """For the contributing organisation's focal points (its editors in the area)."""
     user = request.user
-    item = _visible_or_404(
+    item = visible_or_404(
         queries.items_visible_to(user), body.item_id, "ไม่พบรายการแผน / No such plan item"
     )
     organisation = Organisation.objects.filter(pk=body.organisation_id).first()
     if organisation is None:
-        return _invalid(ValidationError({"organisation": ["องค์กรที่สมทบ: ไม่พบองค์กรนี้"]}))
+        return invalid(ValidationError({"organisation": ["องค์กรที่สมทบ: ไม่พบองค์กรนี้"]}))
     try:
         c = services.contribution_create(
             actor=user,
@@ -447,9 +407,9 @@ def create_contribution(request: HttpRequest, body: ContributionIn):  # type: ig
             is_public=body.is_public,
         )
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+        return forbidden(exc)
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(201, _contribution_out(_one_counted(user, c)))
 
 
@@ -467,7 +427,7 @@ def create_contribution(request: HttpRequest, body: ContributionIn):  # type: ig
 )
 def update_contribution(request: HttpRequest, contribution_id: int, body: ContributionPatch):  # type: ignore[no-untyped-def]
     user = request.user
-    c = _visible_or_404(
+    c = visible_or_404(
         queries.contributions_visible_to(user),
         contribution_id,
         "ไม่พบการสมทบ / No such contribution",
@@ -482,9 +442,9 @@ def update_contribution(request: HttpRequest, contribution_id: int, body: Contri
         changes.update({k: v for k, v in data.items() if v is not None})
         c = services.contribution_update(actor=user, contribution=c, **changes)
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+        return forbidden(exc)
     except ValidationError as exc:
-        return _invalid(exc)
+        return invalid(exc)
     return Status(200, _contribution_out(_one_counted(user, c)))
 
 
@@ -496,7 +456,7 @@ def update_contribution(request: HttpRequest, contribution_id: int, body: Contri
 def co_investment(request: HttpRequest, filters: Query[CoInvestmentFilter]):  # type: ignore[no-untyped-def]
     stage = filters.stage if filters.stage in STAGES else "pledged"
     picture = queries.co_investment(
-        _caller(request), stage, area=(filters.area or "").strip(), fiscal_year=filters.fy
+        strict_caller(request), stage, area=(filters.area or "").strip(), fiscal_year=filters.fy
     )
     years = picture["years"]
     return Status(

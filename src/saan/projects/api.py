@@ -18,10 +18,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
-from ninja.errors import AuthenticationError
 from pydantic import field_validator
 
-from saan.accounts.api_auth import api_user, signed_in
+from saan.accounts.api_auth import signed_in
+from saan.core.api import (
+    ErrorOut,
+    ValidationErrorOut,
+    forbidden,
+    invalid,
+    strict_caller,
+    visible_or_404,
+)
 from saan.core.thai import parse_baht
 from saan.projects import queries, services
 from saan.projects.exports import export_queryset, project_record
@@ -35,15 +42,6 @@ MAX_LIMIT = 500
 
 
 # ------------------------------------------------------------------------------- output
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class OrgRefOut(Schema):
@@ -238,35 +236,12 @@ class ProjectUpdateIn(ProjectIn):
 # ------------------------------------------------------------------------------ helpers
 
 
-def _caller(request: HttpRequest) -> Any:
-    """The caller of a read: a sent token must be valid, or the answer would silently shrink
-    to public projects and a program would never learn its token had expired."""
-    user = api_user(request)
-    sent = request.headers.get("Authorization", "")
-    if sent.lower().startswith("bearer ") and not getattr(user, "is_authenticated", False):
-        raise AuthenticationError()
-    return user
-
-
 def _visible(request: HttpRequest, project_id: int) -> Project:
-    project = queries.visible_to(_caller(request)).filter(pk=project_id).first()
-    if project is None:
-        raise Http404(NOT_FOUND)
-    return project
+    return visible_or_404(queries.visible_to(strict_caller(request)), project_id, NOT_FOUND)
 
 
 def _record(project_id: int) -> dict[str, Any]:
     return project_record(export_queryset(Project.objects.filter(pk=project_id)).get())
-
-
-def _messages(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
-
-
-def _invalid(errors: dict[str, list[str]]) -> Reply[dict[str, Any]]:
-    return Reply(422, {"detail": "ข้อมูลไม่ถูกต้อง / The data is not valid", "errors": errors})
 
 
 def _to_data(body: ProjectIn) -> services.ProjectData:
@@ -332,16 +307,16 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilter]):  # type:
     ones), ``org`` and ``role``, ``theme``, ``target``, ``fy`` (พ.ศ.), ``status``, ``q`` (Thai
     words). Paginated with ``limit`` and ``offset``; ``count`` is the total."""
     if filters.sort not in SORTS:
-        return _invalid({"sort": [f"เรียงได้ตาม / sort is one of: {', '.join(SORTS)}"]})
+        return invalid({"sort": [f"เรียงได้ตาม / sort is one of: {', '.join(SORTS)}"]})
     params = filters.model_dump(exclude={"sort", "limit", "offset"}, exclude_none=True)
     try:
         qs = filter_projects(
-            queries.visible_to(_caller(request)),
+            queries.visible_to(strict_caller(request)),
             {k: str(v) for k, v in params.items()},
             strict=True,
         )
     except FilterError as exc:
-        return _invalid({k: [v] for k, v in exc.errors.items()})
+        return invalid({k: [v] for k, v in exc.errors.items()})
     qs = sort_projects(qs, filters.sort)
     count = qs.count()
     page = export_queryset(qs[filters.offset : filters.offset + filters.limit])
@@ -370,9 +345,9 @@ def create_project(request: HttpRequest, body: ProjectIn):  # type: ignore[no-un
     try:
         project = services.project_create(actor=request.user, data=_to_data(body))
     except PermissionDenied as exc:
-        return Reply(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+        return forbidden(exc)
     except ValidationError as exc:
-        return _invalid(_messages(exc))
+        return invalid(exc)
     return Reply(201, _record(project.pk))
 
 
@@ -394,9 +369,7 @@ def update_project(request: HttpRequest, project_id: int, body: ProjectUpdateIn)
     saved in between, the answer is 409 with their changes and nothing is overwritten.
     404 for a project you may not change (the same answer as for a missing one); 403 when you
     may change it but not the way asked (e.g. moving it outside your area)."""
-    project = queries.editable_by(request.user).filter(pk=project_id).first()
-    if project is None:
-        raise Http404(NOT_FOUND)
+    project = visible_or_404(queries.editable_by(request.user), project_id, NOT_FOUND)
     try:
         services.project_update(
             actor=request.user, project=project, data=_to_data(body), expected_version=body.version
@@ -420,9 +393,9 @@ def update_project(request: HttpRequest, project_id: int, body: ProjectUpdateIn)
             },
         )
     except PermissionDenied as exc:
-        return Reply(403, {"detail": str(exc) or "ไม่มีสิทธิ์ / Not allowed"})
+        return forbidden(exc)
     except ValidationError as exc:
-        return _invalid(_messages(exc))
+        return invalid(exc)
     return Reply(200, _record(project_id))
 
 
@@ -434,9 +407,7 @@ def update_project(request: HttpRequest, project_id: int, body: ProjectUpdateIn)
 )
 def delete_project(request: HttpRequest, project_id: int):  # type: ignore[no-untyped-def]
     """Remove a project you may change (the audit trail keeps all of it); 404 otherwise."""
-    project = queries.editable_by(request.user).filter(pk=project_id).first()
-    if project is None:
-        raise Http404(NOT_FOUND)
+    project = visible_or_404(queries.editable_by(request.user), project_id, NOT_FOUND)
     try:
         services.project_delete(actor=request.user, project=project)
     except PermissionDenied:

@@ -168,3 +168,58 @@ def test_listing_agendas_costs_the_same_queries_for_more_agendas(client: Any, ca
     assert len(five.captured_queries) == len(one.captured_queries)
     one_agenda = client.get(f"/api/forums/agendas/{body[0]['id']}")
     assert one_agenda.status_code == 200 and len(one_agenda.json()["goals"]) == 2
+
+
+def test_listing_charters_costs_the_same_queries_for_more_charters(client: Any, cast: Any) -> None:
+    """No query per charter, version, signatory or commitment: five charters cost what one does,
+    and each shows its latest version's signatories and commitments."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from saan.areas.models import Area
+    from saan.conftest import org
+    from saan.forums import services
+
+    def charter(n: int) -> None:
+        c = services.charter_create(
+            actor=cast.coordinator,
+            area=Area.objects.get(code="40"),
+            title=f"ธรรมนูญ {n}",
+            kind="health",
+            text="หมวด 1 เจตนารมณ์",
+        )
+        services.commitment_add(
+            actor=cast.coordinator, charter=c, text="ดูแลผู้สูงอายุทุกคน", owner=org("สปสช.")
+        )
+        for name in ("สช.", "พอช."):
+            services.charter_sign(
+                actor=cast.coordinator,
+                charter=c,
+                organisation=org(name),
+                signed_on=dt.date(2025, 6, 24),
+            )
+        services.charter_edit_text(actor=cast.coordinator, charter=c, text="หมวด 1 ฉบับที่ 2")
+        services.commitment_add(
+            actor=cast.coordinator, charter=c, text="ลดครัวเรือนยากจน", owner=org("พอช.")
+        )
+
+    charter(1)
+    with CaptureQueriesContext(connection) as one:
+        first = client.get("/api/forums/charters")
+    for n in range(2, 6):
+        charter(n)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get("/api/forums/charters")
+    assert first.status_code == response.status_code == 200
+    body = response.json()
+    assert len(body) == 5
+    assert all([v["number"] for v in c["versions"]] == [2, 1] for c in body)
+    assert all(c["latest_text"] == "หมวด 1 ฉบับที่ 2" for c in body)
+    assert all(c["signatories"] == [] for c in body)
+    assert all(
+        [k["text"] for k in c["commitments"]] == ["ดูแลผู้สูงอายุทุกคน", "ลดครัวเรือนยากจน"] for c in body
+    )
+    assert len(five.captured_queries) == len(one.captured_queries)
+    one_charter = client.get(f"/api/forums/charters/{body[0]['id']}")
+    assert one_charter.status_code == 200
+    assert one_charter.json()["versions"] == body[0]["versions"]
