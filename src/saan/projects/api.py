@@ -44,14 +44,14 @@ MAX_LIMIT = 500
 # ------------------------------------------------------------------------------- output
 
 
-class OrgRefOut(Schema):
+class ProjectOrgOut(Schema):
     id: int
     name_th: str
     name_en: str
     short_name: str
 
 
-class OrgRoleOut(OrgRefOut):
+class OrgRoleOut(ProjectOrgOut):
     role: str
     role_label: str
 
@@ -90,7 +90,7 @@ class BudgetLineOut(Schema):
     fiscal_year: int = Field(..., description="ปีงบประมาณ พ.ศ.")
     amount: str = Field(..., description="บาท, exact decimal string, e.g. 80000.00")
     stage: str
-    source: OrgRefOut | None
+    source: ProjectOrgOut | None
     note: str
 
 
@@ -108,7 +108,7 @@ class ProjectOut(Schema):
     fy_start: int | None
     fy_end: int | None
     fiscal_years: list[int]
-    owner: OrgRefOut
+    owner: ProjectOrgOut
     organisations: list[OrgRoleOut]
     areas: list[ProjectAreaOut]
     themes: list[ThemeRefOut]

@@ -389,3 +389,11 @@ def test_a_page_costs_the_same_queries_for_two_projects_or_twenty(client, cast):
     for n in range(18):
         register(cast.admin, ref_code=f"B-{n}")
     assert queries_for_a_page() == few
+
+
+def test_the_openapi_schema_documents_the_project_organisations_english_name(client):
+    # Two API modules once declared a schema named OrgRefOut; OpenAPI kept one of them and
+    # the projects' ``name_en`` went undocumented.
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert "name_en" in schemas["ProjectOrgOut"]["properties"]
+    assert "name_en" not in schemas["OrgRefOut"]["properties"]
