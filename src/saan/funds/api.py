@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from saan.accounts.api_auth import api_user, signed_in
+from saan.accounts.api_auth import signed_in
 from saan.core.api import (
     ErrorOut,
     OrgRefOut,
@@ -25,6 +25,7 @@ from saan.core.api import (
     forbidden,
     invalid,
     org_ref,
+    strict_caller,
     visible_or_404,
 )
 from saan.core.thai import normalise_digits
@@ -158,7 +159,7 @@ def _fund_out(fund: Fund, full: bool) -> dict[str, Any]:
 
 
 def _listed(request: HttpRequest, fund_id: int) -> tuple[Fund, bool]:
-    user = api_user(request)
+    user = strict_caller(request)
     fund = visible_or_404(queries.funds_listed_for(user), fund_id, NOT_FOUND)
     return fund, queries.can_read(user, fund)
 
@@ -166,7 +167,7 @@ def _listed(request: HttpRequest, fund_id: int) -> tuple[Fund, bool]:
 @router.get("/", response={200: list[FundOut], 401: ErrorOut}, summary="Funds")
 def list_funds(request: HttpRequest, filters: Query[FundFilter]):  # type: ignore[no-untyped-def]
     """Funds the caller reads in full, and every public fund (summary figures only)."""
-    user = api_user(request)
+    user = strict_caller(request)
     qs = queries.funds_listed_for(user)
     if filters.area:
         qs = qs.filter(area__code__startswith=normalise_digits(filters.area).strip())
@@ -227,7 +228,7 @@ def _entry_out(e: Entry, balance: Any) -> dict[str, Any]:
 )
 def list_entries(request: HttpRequest, fund_id: int, filters: Query[EntryFilter]):  # type: ignore[no-untyped-def]
     """Only for those who read the fund's full books (it names recipients)."""
-    fund = visible_or_404(queries.funds_visible_to(api_user(request)), fund_id, NOT_FOUND)
+    fund = visible_or_404(queries.funds_visible_to(strict_caller(request)), fund_id, NOT_FOUND)
     years = [y.fiscal_year for y in queries.year_balances(fund)]
     year = filters.fy if filters.fy in years else (years[-1] if years else fund.start_year)
     book = queries.ledger(fund, year)

@@ -131,3 +131,10 @@ def test_amounts_may_be_json_numbers_or_text(cast: Cast, books: Fund) -> None:
     body = {"kind": "income", "date": "2024-12-01", "amount": 1.234, "source": "donation"}
     r = c.post(url, body, content_type="application/json", **auth)
     assert r.status_code == 422 and "ทศนิยม" in r.json()["errors"]["amount"][0]
+
+
+def test_a_token_that_is_not_valid_is_refused_not_read_as_anonymous(books: Fund) -> None:
+    wrong = {"HTTP_AUTHORIZATION": "Bearer not-a-token"}
+    for url in ("/api/funds/", f"/api/funds/{books.pk}", f"/api/funds/{books.pk}/entries"):
+        assert Client().get(url, **wrong).status_code == 401, url
+    assert Client().get("/api/funds/").status_code == 200
